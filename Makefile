@@ -1,0 +1,47 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+, make and git:
+#   make run    the inbox on the embedded default (SQLite, file-system broker, sandbox channel)
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DEMO_PASSWORD ?= webcare-demo
+export PORT HOST DEMO_PASSWORD
+
+.PHONY: run test install messages migrate seed lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+
+migrate: install messages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo ""
+	@echo "  Webcare inbox: http://$(HOST):$(PORT)/"
+	@echo "  Log in as agent, adviser, wijk, manager or admin, password: $(DEMO_PASSWORD)"
+	@echo "  (web server, Celery worker and beat run below; Ctrl-C stops all three)"
+	@echo ""
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+
+test: messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf var db.sqlite3 staticfiles

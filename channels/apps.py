@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    name = "channels"
+    label = "channels"
+    verbose_name = "Channels"
+
+    def ready(self):
+        from inbox.platforms import register_reply_rules
+
+        from .registry import ADAPTERS
+
+        for platform, adapter in ADAPTERS.items():
+            register_reply_rules(platform, adapter.reply_rules)

@@ -1,0 +1,78 @@
+"""Running one poll of one account: fetch through its adapter, hand the items to inbox ingest.
+
+Faults never lose data (the cursor moves only with the items it covers) and never stop other
+accounts: each poll records its own outcome on its own account.
+"""
+
+import datetime as dt
+import logging
+import random
+
+from django.db.models import Q
+from django.utils import timezone
+
+from inbox.models import Account
+from inbox.services import account_poll_failed, account_poll_lease, account_poll_release, messages_ingest
+
+from .base import AuthFailed, ChannelError, RateLimited, TransientError
+from .registry import adapter_for
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 15 * 60
+
+
+def due_account_ids(now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Account.objects.filter(enabled=True)
+        .exclude(poll_status=Account.PollStatus.NEEDS_RECONNECT)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .filter(Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=now))
+        .values_list("pk", flat=True)
+    )
+
+
+def _backoff(account: Account) -> dt.datetime:
+    # Double the wait for each consecutive error, with jitter, capped.
+    previous = account.next_poll_at - account.last_polled_at if account.next_poll_at and account.last_polled_at else None
+    base = account.poll_interval_seconds
+    if account.poll_status == Account.PollStatus.ERROR and previous:
+        base = min(previous.total_seconds() * 2, MAX_BACKOFF_SECONDS)
+    return timezone.now() + dt.timedelta(seconds=base * random.uniform(1.0, 1.25))
+
+
+def poll_account(account_id: int) -> str:
+    """Poll one account once. Returns a short outcome for logs and the poll command."""
+    if not account_poll_lease(account_id=account_id):
+        return "busy"
+    try:
+        account = Account.objects.select_related("team").get(pk=account_id)
+        try:
+            result = adapter_for(account).fetch(account.cursor)
+            ingest = messages_ingest(account_id=account.pk, items=result.items, cursor=result.cursor)
+        except RateLimited as exc:
+            logger.warning("Rate limited on %s until %s: %s", account, exc.retry_at, exc)
+            account_poll_failed(
+                account_id=account.pk, status=Account.PollStatus.RATE_LIMITED, error=str(exc), retry_at=exc.retry_at
+            )
+            return "rate_limited"
+        except AuthFailed as exc:
+            logger.error("Credentials of %s rejected: %s", account, exc)
+            account_poll_failed(
+                account_id=account.pk, status=Account.PollStatus.NEEDS_RECONNECT, error=str(exc), retry_at=None
+            )
+            return "needs_reconnect"
+        except (TransientError, ChannelError) as exc:
+            logger.warning("Poll of %s failed, will retry: %s", account, exc)
+            account_poll_failed(
+                account_id=account.pk, status=Account.PollStatus.ERROR, error=str(exc), retry_at=_backoff(account)
+            )
+            return "error"
+        logger.info(
+            "Polled %s: %d new, %d already known, %d skipped",
+            account, ingest.created, ingest.duplicates, ingest.skipped,
+        )
+        return f"ok: {ingest.created} new"
+    finally:
+        account_poll_release(account_id=account_id)

@@ -1,0 +1,17 @@
+"""Which adapter serves which platform."""
+
+from inbox.models import Account
+
+from .base import Adapter
+from .sandbox import SandboxAdapter
+
+ADAPTERS: dict[str, type[Adapter]] = {
+    SandboxAdapter.platform: SandboxAdapter,
+}
+
+
+def adapter_for(account: Account) -> Adapter:
+    try:
+        return ADAPTERS[account.platform](account)
+    except KeyError:
+        raise LookupError(f"No adapter for platform {account.platform!r}") from None

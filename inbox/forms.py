@@ -1,0 +1,18 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import QUEUE_FILTERS
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), strip=True)
+
+
+class QueueFilterForm(forms.Form):
+    filter = forms.ChoiceField(choices=[(f, f) for f in QUEUE_FILTERS], required=False)
+    team = forms.SlugField(required=False)
+
+    def cleaned(self) -> tuple[str, str]:
+        if not self.is_valid():
+            return "all", ""
+        return self.cleaned_data["filter"] or "all", self.cleaned_data["team"] or ""

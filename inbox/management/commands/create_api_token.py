@@ -1,0 +1,20 @@
+"""Create a bearer token for scripts: `create_api_token USERNAME [--name NAME]`. Shown once."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from ...services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "Create an API bearer token for a user; the token is printed once and stored only as a hash."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="script")
+
+    def handle(self, *args, **options):
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"No user {options['username']!r}.")
+        self.stdout.write(api_token_create(user=user, name=options["name"]))

@@ -1,0 +1,226 @@
+"""Teams, channel accounts, contacts, conversations, messages and their timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .fields import EncryptedJSONField
+from .workflow import State
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups with these names."""
+
+    AGENT = "agent", _("KCC agent")
+    ADVISER = "adviser", _("Communications adviser")
+    WIJKBUREAU = "wijkbureau", _("Wijkbureau staff")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Functional admin")
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        KCC = "kcc", _("Customer-contact centre")
+        COMMS = "comms", _("Communications advisers")
+        WIJKBUREAU = "wijkbureau", _("Wijkbureau")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class Platform(models.TextChoices):
+    SANDBOX = "sandbox", _("Sandbox")
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+
+
+class Account(models.Model):
+    """A municipal account on a platform that the pollers read and replies are sent from."""
+
+    class PollStatus(models.TextChoices):
+        NEVER = "never", _("Not polled yet")
+        OK = "ok", _("OK")
+        ERROR = "error", _("Error, retrying")
+        RATE_LIMITED = "rate_limited", _("Rate limited, waiting")
+        NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnecting")
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("handle or page"), max_length=100)
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="accounts")
+    credentials = EncryptedJSONField(default=dict, blank=True, editable=False)
+    # Non-secret, platform-specific configuration (monitoring queries, sandbox rate, ...).
+    config = models.JSONField(default=dict, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    poll_interval_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
+    cursor = models.CharField(max_length=500, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_status = models.CharField(max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER)
+    poll_error = models.TextField(blank=True)
+    # A lease instead of a lock held during network calls: two polls of one account never overlap.
+    poll_lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_handle")]
+        ordering = ["platform", "handle"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return f"{self.get_platform_display()} {self.handle}"
+
+
+class Contact(models.Model):
+    """A person on a platform, with all their conversations."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    platform_user_id = models.CharField(max_length=100)
+    handle = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "platform_user_id"], name="contact_unique_user")
+        ]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name or self.handle or self.platform_user_id
+
+
+class Conversation(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="conversations")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
+    # The platform's notion of a thread (X conversation id, Messenger thread, comment root).
+    thread_key = models.CharField(max_length=200)
+    is_private = models.BooleanField(default=False)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conversations")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    priority = models.SmallIntegerField(_("priority"), default=0)  # 1 = urgent
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every change, including its messages: the cheap "has anything changed" check.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "priority", "due_at"], name="conv_queue_idx"),
+            models.Index(fields=["account", "thread_key"], name="conv_thread_idx"),
+        ]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self):
+        return f"#{self.pk} {self.contact}"
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Inbound")
+        OUTBOUND = "out", _("Outbound")
+
+    class SendStatus(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    platform_id = models.CharField(max_length=100, null=True, blank=True)
+    in_reply_to_platform_id = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=30, blank=True)  # mention, reply, dm, comment, ...
+    text = models.TextField()
+    media = models.JSONField(default=list, blank=True)
+    author_name = models.CharField(max_length=500, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    # The platform item exactly as received (JSON text, so null bytes survive PostgreSQL).
+    raw = models.TextField(blank=True)
+    send_status = models.CharField(max_length=10, choices=SendStatus.choices, blank=True)
+    send_error = models.TextField(blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "platform_id"],
+                condition=Q(platform_id__isnull=False),
+                name="message_unique_platform_id",
+            )
+        ]
+        indexes = [models.Index(fields=["send_status"], name="message_send_status_idx")]
+
+    def __str__(self):
+        return f"{self.direction} {self.platform_id or self.pk}"
+
+
+class Event(models.Model):
+    """One entry of a conversation's timeline: the audit trail. Never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Conversation started")
+        CLAIMED = "claimed", _("Claimed")
+        RELEASED = "released", _("Released")
+        REPLY_QUEUED = "reply_queued", _("Reply queued")
+        REPLY_SENT = "reply_sent", _("Reply sent")
+        REPLY_FAILED = "reply_failed", _("Reply failed")
+        REPLY_RETRIED = "reply_retried", _("Reply retried")
+        CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} on {self.conversation_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts; only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} / {self.name}"

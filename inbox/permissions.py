@@ -1,0 +1,55 @@
+"""Who may see and work on which conversations. Views and the API both ask here."""
+
+from django.db.models import QuerySet
+
+from .models import Conversation, Role
+
+WORKING_ROLES = {Role.AGENT, Role.ADVISER, Role.WIJKBUREAU, Role.ADMIN}
+SEE_ALL_ROLES = {Role.AGENT, Role.ADVISER, Role.MANAGER, Role.ADMIN}
+
+
+def roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_webcare_roles"):
+        names = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(Role.ADMIN)
+        user._webcare_roles = names
+    return user._webcare_roles
+
+
+def can_use_inbox(user) -> bool:
+    return bool(roles(user))
+
+
+def can_work(user) -> bool:
+    return bool(roles(user) & WORKING_ROLES)
+
+
+def _team_ids(user) -> list[int]:
+    if not hasattr(user, "_webcare_team_ids"):
+        user._webcare_team_ids = list(user.teams.values_list("pk", flat=True))
+    return user._webcare_team_ids
+
+
+def visible_conversations(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Everything for the KCC, advisers, managers and admins; wijkbureau staff see only their team's."""
+    queryset = Conversation.objects.all() if queryset is None else queryset
+    user_roles = roles(user)
+    if user_roles & SEE_ALL_ROLES:
+        return queryset
+    if Role.WIJKBUREAU in user_roles:
+        return queryset.filter(team_id__in=_team_ids(user))
+    return queryset.none()
+
+
+def can_view_conversation(user, conversation: Conversation) -> bool:
+    user_roles = roles(user)
+    if user_roles & SEE_ALL_ROLES:
+        return True
+    return Role.WIJKBUREAU in user_roles and conversation.team_id in _team_ids(user)
+
+
+def can_work_on(user, conversation: Conversation) -> bool:
+    return can_work(user) and can_view_conversation(user, conversation)

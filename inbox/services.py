@@ -1,0 +1,417 @@
+"""Every write to conversations, messages and accounts. One transaction and one timeline event each."""
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import deadlines
+from .incoming import IncomingMessage, IngestResult, raw_json, storable_text
+from .models import Account, ApiToken, Contact, Conversation, Event, Message
+from .platforms import reply_rules
+from .tokens import hash_token, new_token_key
+from .workflow import TODO_STATES, State, check_transition
+
+logger = logging.getLogger(__name__)
+
+SEND_REPLY_TASK = "channels.tasks.send_reply"
+
+
+class ServiceError(Exception):
+    """A refusal with a message fit to show the user."""
+
+
+class AlreadyClaimed(ServiceError):
+    pass
+
+
+class ReplyInvalid(ServiceError):
+    pass
+
+
+def _event(conversation, *, kind, actor=None, from_state="", to_state="", **data) -> Event:
+    return Event.objects.create(
+        conversation=conversation, actor=actor, kind=kind, from_state=from_state, to_state=to_state, data=data
+    )
+
+
+def _transition(conversation: Conversation, new_state: str, *, kind: str, actor=None, **data) -> Event:
+    old_state = conversation.state
+    check_transition(old_state, new_state)
+    conversation.state = new_state
+    if new_state == State.CLOSED:
+        conversation.closed_at = timezone.now()
+    elif old_state == State.CLOSED:
+        conversation.closed_at = None
+    return _event(conversation, kind=kind, actor=actor, from_state=old_state, to_state=new_state, **data)
+
+
+def _locked(conversation_id: int) -> Conversation:
+    return Conversation.objects.select_for_update().get(pk=conversation_id)
+
+
+# --- Ingest -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor: str) -> IngestResult:
+    """Store new platform items and move the account's cursor, all in one transaction.
+
+    Re-delivered items are skipped (unique on account + platform id), so a repeated poll after a
+    crash creates nothing twice; a crash before commit leaves the old cursor, so nothing is lost.
+    """
+    account = Account.objects.select_for_update().get(pk=account_id)
+    ids = {item.platform_id for item in items}
+    known = set(
+        Message.objects.filter(account=account, platform_id__in=ids).values_list("platform_id", flat=True)
+    )
+    created = opened = skipped = 0
+    seen: set[str] = set()
+    for item in sorted(items, key=lambda i: i.created_at):
+        if item.platform_id in known or item.platform_id in seen:
+            continue
+        seen.add(item.platform_id)
+        conversation, is_new = _conversation_for(account, item)
+        if conversation is None:
+            skipped += 1
+            continue
+        _message_store(account, conversation, item)
+        created += 1
+        opened += is_new
+    now = timezone.now()
+    account.cursor = cursor
+    account.last_polled_at = now
+    account.next_poll_at = now + dt.timedelta(seconds=account.poll_interval_seconds)
+    account.poll_status = Account.PollStatus.OK
+    account.poll_error = ""
+    account.save(update_fields=["cursor", "last_polled_at", "next_poll_at", "poll_status", "poll_error"])
+    return IngestResult(
+        created=created, duplicates=len(items) - created - skipped, conversations_opened=opened, skipped=skipped
+    )
+
+
+def _contact_for(account: Account, item: IncomingMessage) -> Contact:
+    handle, name = storable_text(item.author_handle)[:200], storable_text(item.author_name)[:500]
+    contact, created = Contact.objects.get_or_create(
+        platform=account.platform,
+        platform_user_id=storable_text(item.author_id)[:100],
+        defaults={"handle": handle, "name": name},
+    )
+    if not created and (contact.handle, contact.name) != (handle, name) and (handle or name):
+        contact.handle, contact.name = handle or contact.handle, name or contact.name
+        contact.save(update_fields=["handle", "name"])
+    return contact
+
+
+def _conversation_for(account: Account, item: IncomingMessage) -> tuple[Conversation | None, bool]:
+    """The conversation an item joins: the one it replies to, else its thread's latest one."""
+    conversation = None
+    if item.in_reply_to:
+        parent = (
+            Message.objects.filter(account=account, platform_id=item.in_reply_to)
+            .select_related("conversation")
+            .first()
+        )
+        conversation = parent.conversation if parent else None
+    if conversation is None:
+        conversation = (
+            Conversation.objects.filter(account=account, thread_key=item.thread_key).order_by("-pk").first()
+        )
+    reopen_after = timezone.now() - dt.timedelta(days=settings.INBOX_REOPEN_WINDOW_DAYS)
+    if conversation is not None:
+        conversation = _locked(conversation.pk)
+        if conversation.state != State.CLOSED or item.outbound or conversation.closed_at >= reopen_after:
+            return conversation, False
+    if item.outbound:
+        # The account's own posts never open a conversation.
+        return None, False
+    contact = _contact_for(account, item)
+    conversation = Conversation.objects.create(
+        account=account,
+        contact=contact,
+        thread_key=item.thread_key,
+        is_private=item.is_private,
+        team=account.team,
+        due_at=deadlines.due_at(item.created_at),
+        last_message_at=item.created_at,
+    )
+    _event(conversation, kind=Event.Kind.CREATED, to_state=State.NEW, account=account.handle)
+    return conversation, True
+
+
+def _message_store(account: Account, conversation: Conversation, item: IncomingMessage) -> Message:
+    message = Message.objects.create(
+        conversation=conversation,
+        account=account,
+        direction=Message.Direction.OUTBOUND if item.outbound else Message.Direction.INBOUND,
+        platform_id=item.platform_id,
+        in_reply_to_platform_id=storable_text(item.in_reply_to)[:100],
+        kind=item.kind,
+        text=storable_text(item.text),
+        media=item.media,
+        author_name=storable_text(item.author_name or item.author_handle)[:500],
+        created_at=item.created_at,
+        raw=raw_json(item.raw),
+        send_status=Message.SendStatus.SENT if item.outbound else "",
+    )
+    conversation.last_message_at = max(conversation.last_message_at, item.created_at)
+    if item.outbound:
+        # Answered outside the inbox (the phone app, say): record it as our answer.
+        conversation.first_response_at = conversation.first_response_at or item.created_at
+        if conversation.state in TODO_STATES:
+            _transition(conversation, State.ANSWERED, kind=Event.Kind.REPLY_SENT, via="platform")
+    elif conversation.state in (State.ANSWERED, State.CLOSED):
+        kind = Event.Kind.REOPENED if conversation.state == State.CLOSED else Event.Kind.CITIZEN_WROTE
+        _transition(conversation, State.OPEN, kind=kind, message=item.platform_id)
+        conversation.due_at = deadlines.due_at(item.created_at, urgent=conversation.priority > 0)
+    conversation.save()
+    return message
+
+
+# --- Claiming -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_claim(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
+    conversation = _locked(conversation_id)
+    if conversation.assignee_id == user.pk:
+        return conversation
+    if conversation.assignee_id is not None:
+        raise AlreadyClaimed(
+            _("%(name)s is already working on this conversation.")
+            % {"name": conversation.assignee.get_full_name() or conversation.assignee.get_username()}
+        )
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    conversation.assignee = user
+    if conversation.state == State.NEW:
+        _transition(conversation, State.OPEN, kind=Event.Kind.CLAIMED, actor=user)
+    else:
+        _event(conversation, kind=Event.Kind.CLAIMED, actor=user)
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_release(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
+    conversation = _locked(conversation_id)
+    if conversation.assignee_id is None:
+        return conversation
+    if conversation.assignee_id != user.pk and not user.is_superuser:
+        raise ServiceError(_("Only the person working on this conversation can release it."))
+    previous = conversation.assignee.get_username()
+    conversation.assignee = None
+    _event(conversation, kind=Event.Kind.RELEASED, actor=user, previous=previous)
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_take_next(*, user: AbstractBaseUser, candidates) -> Conversation | None:
+    """Claim the most urgent unassigned conversation of `candidates` (a queryset the user may see).
+
+    Rows another agent is taking right now are skipped rather than waited for, so two agents
+    pressing "take next" at once never get the same conversation.
+    """
+    from .selectors import QUEUE_ORDER
+
+    conversation = (
+        candidates.filter(assignee__isnull=True, state__in=TODO_STATES)
+        .order_by(*QUEUE_ORDER)
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+    if conversation is None:
+        return None
+    return conversation_claim(conversation_id=conversation.pk, user=user)
+
+
+# --- Replies (the outbox) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> Message:
+    """Save a reply as queued and have a task send it after commit."""
+    conversation = _locked(conversation_id)
+    text = storable_text(text).strip()
+    rules = reply_rules(conversation.account.platform)
+    if not text:
+        raise ReplyInvalid(_("The reply is empty."))
+    length = rules.count(text)
+    if length > rules.max_length:
+        raise ReplyInvalid(
+            _("The reply is %(length)d characters; this channel allows %(max)d.")
+            % {"length": length, "max": rules.max_length}
+        )
+    if conversation.state == State.CLOSED:
+        raise ReplyInvalid(_("This conversation is closed; reopen it first."))
+    if conversation.assignee_id not in (None, user.pk):
+        raise AlreadyClaimed(
+            _("%(name)s is working on this conversation; only they can reply.")
+            % {"name": conversation.assignee.get_full_name() or conversation.assignee.get_username()}
+        )
+    if conversation.assignee_id is None:
+        conversation.assignee = user
+        _event(conversation, kind=Event.Kind.CLAIMED, actor=user)
+    last_inbound = conversation.messages.filter(direction=Message.Direction.INBOUND).order_by("-created_at").first()
+    message = Message.objects.create(
+        conversation=conversation,
+        account=conversation.account,
+        direction=Message.Direction.OUTBOUND,
+        in_reply_to_platform_id=last_inbound.platform_id if last_inbound else "",
+        text=text,
+        author_name=user.get_full_name() or user.get_username(),
+        sent_by=user,
+        created_at=timezone.now(),
+        send_status=Message.SendStatus.QUEUED,
+    )
+    if conversation.state in TODO_STATES:
+        _transition(conversation, State.ANSWERED, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk)
+    else:
+        _event(conversation, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk)
+    conversation.save()
+    transaction.on_commit(lambda: enqueue_send(message.pk))
+    return message
+
+
+def enqueue_send(message_id: int) -> None:
+    """Hand a queued reply to the sending task; if the broker is down, send_pending catches up."""
+    from celery import current_app
+
+    try:
+        current_app.signature(SEND_REPLY_TASK, args=(message_id,)).apply_async()
+    except Exception:
+        logger.exception("Could not enqueue reply %s; send_pending will pick it up", message_id)
+
+
+def reply_start_sending(*, message_id: int) -> Message | None:
+    """Move a queued reply to sending; None when it is not queued (sent already, or being sent)."""
+    updated = Message.objects.filter(pk=message_id, send_status=Message.SendStatus.QUEUED).update(
+        send_status=Message.SendStatus.SENDING,
+        send_started_at=timezone.now(),
+        send_attempts=F("send_attempts") + 1,
+    )
+    if not updated:
+        return None
+    return Message.objects.select_related("account", "conversation").get(pk=message_id)
+
+
+@transaction.atomic
+def reply_mark_sent(*, message_id: int, platform_id: str) -> Message:
+    message = Message.objects.select_for_update().get(pk=message_id)
+    conversation = _locked(message.conversation_id)
+    now = timezone.now()
+    message.send_status = Message.SendStatus.SENT
+    message.send_error = ""
+    message.platform_id = platform_id
+    message.created_at = now
+    message.save(update_fields=["send_status", "send_error", "platform_id", "created_at"])
+    conversation.first_response_at = conversation.first_response_at or now
+    conversation.last_message_at = max(conversation.last_message_at, now)
+    _event(conversation, kind=Event.Kind.REPLY_SENT, message=message.pk, platform_id=platform_id)
+    conversation.save()
+    return message
+
+
+@transaction.atomic
+def reply_mark_failed(*, message_id: int, error: str, will_retry: bool = False) -> Message:
+    """Record a failed attempt: back to queued when the task retries, else failed for a person."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    conversation = _locked(message.conversation_id)
+    message.send_status = Message.SendStatus.QUEUED if will_retry else Message.SendStatus.FAILED
+    message.send_error = storable_text(error)[:2000]
+    message.save(update_fields=["send_status", "send_error"])
+    if not will_retry:
+        _event(conversation, kind=Event.Kind.REPLY_FAILED, message=message.pk, error=message.send_error)
+    conversation.save()
+    return message
+
+
+@transaction.atomic
+def reply_retry(*, message_id: int, user: AbstractBaseUser) -> Message:
+    message = Message.objects.select_for_update().get(pk=message_id)
+    if message.send_status != Message.SendStatus.FAILED:
+        raise ServiceError(_("Only a failed reply can be retried."))
+    conversation = _locked(message.conversation_id)
+    message.send_status = Message.SendStatus.QUEUED
+    message.save(update_fields=["send_status"])
+    _event(conversation, kind=Event.Kind.REPLY_RETRIED, actor=user, message=message.pk)
+    conversation.save()
+    transaction.on_commit(lambda: enqueue_send(message.pk))
+    return message
+
+
+def replies_stale_sending_fail() -> int:
+    """Replies stuck in 'sending' (a worker died mid-call) may or may not be posted: a person decides."""
+    cutoff = timezone.now() - dt.timedelta(minutes=settings.INBOX_SENDING_STALE_MINUTES)
+    stale = Message.objects.filter(send_status=Message.SendStatus.SENDING, send_started_at__lt=cutoff)
+    message_ids = list(stale.values_list("pk", flat=True))
+    for message_id in message_ids:
+        reply_mark_failed(
+            message_id=message_id,
+            error=_("Sending was interrupted; check on the platform whether it was posted before retrying."),
+        )
+    return len(message_ids)
+
+
+# --- Closing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_close(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
+    conversation = _locked(conversation_id)
+    if conversation.state == State.CLOSED:
+        return conversation
+    _transition(conversation, State.CLOSED, kind=Event.Kind.CLOSED, actor=user)
+    conversation.assignee = None
+    conversation.save()
+    return conversation
+
+
+@transaction.atomic
+def conversation_reopen(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
+    conversation = _locked(conversation_id)
+    _transition(conversation, State.OPEN, kind=Event.Kind.REOPENED, actor=user)
+    conversation.assignee = user
+    conversation.due_at = deadlines.due_at(timezone.now(), urgent=conversation.priority > 0)
+    conversation.save()
+    return conversation
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+
+def account_poll_lease(*, account_id: int, seconds: int = 300) -> bool:
+    """Take the account's poll lease; False when another poll holds it."""
+    now = timezone.now()
+    return bool(
+        Account.objects.filter(pk=account_id)
+        .filter(Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=now))
+        .update(poll_lease_until=now + dt.timedelta(seconds=seconds))
+    )
+
+
+def account_poll_release(*, account_id: int) -> None:
+    Account.objects.filter(pk=account_id).update(poll_lease_until=None)
+
+
+def account_poll_failed(*, account_id: int, status: str, error: str, retry_at: dt.datetime | None) -> None:
+    Account.objects.filter(pk=account_id).update(
+        poll_status=status,
+        poll_error=storable_text(error)[:2000],
+        last_polled_at=timezone.now(),
+        next_poll_at=retry_at,
+    )
+
+
+def api_token_create(*, user: AbstractBaseUser, name: str) -> str:
+    """Create a bearer token and return its key; only the hash is kept."""
+    key = new_token_key()
+    ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(key))
+    return key

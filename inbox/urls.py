@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("queue/next/", views.take_next, name="take_next"),
+    path("conversations/<int:pk>/", views.conversation, name="conversation"),
+    path("conversations/<int:pk>/claim/", views.claim, name="claim"),
+    path("conversations/<int:pk>/release/", views.release, name="release"),
+    path("conversations/<int:pk>/reply/", views.reply, name="reply"),
+    path("conversations/<int:pk>/close/", views.close, name="close"),
+    path("conversations/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("conversations/<int:pk>/replies/<int:message_id>/retry/", views.retry_reply, name="retry_reply"),
+]

@@ -1,0 +1,169 @@
+"""The agents' screens: the shared queue and a conversation. Permission checks live here (4xx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import retarget
+
+from . import selectors, services
+from .forms import QueueFilterForm, ReplyForm
+from .models import Message
+from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
+from .platforms import reply_rules
+
+
+def _require_inbox(user) -> None:
+    if not can_use_inbox(user):
+        raise PermissionDenied(_("You have no role in the webcare inbox."))
+
+
+@login_required
+def queue(request):
+    _require_inbox(request.user)
+    filter_name, team_slug = QueueFilterForm(request.GET).cleaned()
+    version = selectors.queue_version(user=request.user, filter_name=filter_name, team_slug=team_slug)
+    if request.htmx and request.GET.get("v") == version:
+        return HttpResponse(status=204)  # unchanged: htmx keeps what it shows
+    context = {
+        "conversations": selectors.queue_conversations(
+            user=request.user, filter_name=filter_name, team_slug=team_slug
+        ),
+        "counts": selectors.queue_counts(user=request.user),
+        "filter_name": filter_name,
+        "team_slug": team_slug,
+        "teams": selectors.team_choices(),
+        "version": version,
+    }
+    template = "inbox/queue.html#queue-live" if request.htmx and "v" in request.GET else "inbox/queue.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def take_next(request):
+    if not can_work(request.user):
+        raise PermissionDenied
+    conversation = services.conversation_take_next(
+        user=request.user, candidates=visible_conversations(request.user)
+    )
+    if conversation is None:
+        messages.info(request, _("Nothing left in the queue for you."))
+        return redirect("inbox:queue")
+    return redirect("inbox:conversation", pk=conversation.pk)
+
+
+def _conversation_or_404(request, pk: int):
+    _require_inbox(request.user)
+    conversation = selectors.conversation_get(user=request.user, conversation_id=pk)
+    if conversation is None:
+        raise Http404(_("No such conversation, or not one you may see."))
+    return conversation
+
+
+def _conversation_context(request, conversation, **extra):
+    rules = reply_rules(conversation.account.platform)
+    return {
+        "conversation": conversation,
+        "thread": selectors.conversation_thread(conversation),
+        "timeline": selectors.conversation_timeline(conversation),
+        "history": selectors.contact_history(user=request.user, conversation=conversation),
+        "can_work": can_work_on(request.user, conversation),
+        "version": f"{conversation.updated_at.timestamp():.6f}",
+        "reply_max_length": rules.max_length,
+        **extra,
+    }
+
+
+@login_required
+def conversation(request, pk: int):
+    conversation = _conversation_or_404(request, pk)
+    if request.htmx and "v" in request.GET:
+        if request.GET["v"] == f"{conversation.updated_at.timestamp():.6f}":
+            return HttpResponse(status=204)
+        return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
+    context = _conversation_context(request, conversation, form=ReplyForm())
+    return render(request, "inbox/conversation.html", context)
+
+
+def _after_action(request, pk: int, error: str = ""):
+    """htmx gets the refreshed live part (or the error in the flash area); plain posts a redirect."""
+    if request.htmx:
+        if error:
+            response = render(request, "inbox/_flash.html", {"error": error}, status=409)
+            return retarget(response, "#flash")
+        conversation = _conversation_or_404(request, pk)
+        return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
+    if error:
+        messages.error(request, error)
+    return redirect("inbox:conversation", pk=pk)
+
+
+def _action(service):
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        conversation = _conversation_or_404(request, pk)
+        if not can_work_on(request.user, conversation):
+            raise PermissionDenied
+        try:
+            service(conversation_id=conversation.pk, user=request.user)
+        except services.ServiceError as exc:
+            return _after_action(request, pk, error=str(exc))
+        return _after_action(request, pk)
+
+    view.__name__ = service.__name__
+    return view
+
+
+claim = _action(services.conversation_claim)
+release = _action(services.conversation_release)
+close = _action(services.conversation_close)
+reopen = _action(services.conversation_reopen)
+
+
+@login_required
+@require_POST
+def reply(request, pk: int):
+    conversation = _conversation_or_404(request, pk)
+    if not can_work_on(request.user, conversation):
+        raise PermissionDenied
+    form = ReplyForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.reply_queue(conversation_id=conversation.pk, user=request.user, text=form.cleaned_data["text"])
+        except services.ServiceError as exc:
+            error = str(exc)
+    else:
+        error = _("Write a reply first.")
+    if not error:
+        return _after_action(request, pk)
+    if request.htmx:
+        response = render(request, "inbox/_flash.html", {"error": error}, status=422)
+        return retarget(response, "#reply-errors")
+    context = _conversation_context(request, conversation, form=form, reply_error=error)
+    return render(request, "inbox/conversation.html", context, status=422)
+
+
+@login_required
+@require_POST
+def retry_reply(request, pk: int, message_id: int):
+    conversation = _conversation_or_404(request, pk)
+    if not can_work_on(request.user, conversation):
+        raise PermissionDenied
+    if not Message.objects.filter(pk=message_id, conversation=conversation).exists():
+        raise Http404
+    try:
+        services.reply_retry(message_id=message_id, user=request.user)
+    except services.ServiceError as exc:
+        return _after_action(request, pk, error=str(exc))
+    return _after_action(request, pk)
+
+
+def home(request):
+    return redirect(reverse("inbox:queue"))

@@ -1,0 +1,138 @@
+"""Shared fixtures: users in roles and teams, a sandbox account, and ways to make messages arrive."""
+
+import datetime as dt
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from inbox.incoming import IncomingMessage
+from inbox.models import Account, Role, Team
+from inbox.services import messages_ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+REQUIRE_ALL = os.environ.get("WEBCARE_REQUIRE_ALL") == "1"
+PASSWORD = "test-pass-123"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with a clear reason where a service or file is missing; in CI (WEBCARE_REQUIRE_ALL) fail."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"required but missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_sessionstart(session):
+    # Dutch is asserted on; compile the catalogues so a bare `pytest` works like `make test`.
+    for po_path in ROOT.glob("locale/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po, mo_path.open("wb") as mo:
+                write_mo(mo, read_po(po))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if REQUIRE_ALL and skipped:
+        reporter.write_line(f"WEBCARE_REQUIRE_ALL: {len(skipped)} tests skipped; failing the run.", red=True)
+        session.exitstatus = 1
+
+
+# --- People and teams ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def teams(db):
+    return {
+        "kcc": Team.objects.create(name="KCC", slug="kcc", kind=Team.Kind.KCC),
+        "comms": Team.objects.create(name="Communicatie", slug="communicatie", kind=Team.Kind.COMMS),
+        "oost": Team.objects.create(name="Wijkbureau Oost", slug="wijkbureau-oost", kind=Team.Kind.WIJKBUREAU),
+        "west": Team.objects.create(name="Wijkbureau West", slug="wijkbureau-west", kind=Team.Kind.WIJKBUREAU),
+    }
+
+
+@pytest.fixture
+def make_user(db, teams):
+    counter = itertools.count(1)
+
+    def make(role: str, team: str = "kcc", username: str | None = None) -> User:
+        username = username or f"{role}{next(counter)}"
+        user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title())
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if role == Role.ADMIN:
+            user.is_staff = user.is_superuser = True
+            user.save()
+        teams[team].members.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user(Role.AGENT, username="agent")
+
+
+@pytest.fixture
+def other_agent(make_user):
+    return make_user(Role.AGENT, username="collega")
+
+
+# --- Accounts and incoming messages -------------------------------------------------------------
+
+
+@pytest.fixture
+def account(teams):
+    return Account.objects.create(
+        platform="sandbox", handle="GemeenteTest", team=teams["kcc"], config={"initial": 3, "rate_per_minute": 0}
+    )
+
+
+_ids = itertools.count(1)
+
+
+def incoming(**overrides) -> IncomingMessage:
+    n = next(_ids)
+    values = {
+        "platform_id": f"item-{n}",
+        "thread_key": f"item-{n}",
+        "author_id": "citizen-1",
+        "author_handle": "burger1",
+        "author_name": "Burger Een",
+        "text": "Er ligt een omgevallen boom op het fietspad.",
+        "created_at": timezone.now(),
+        "kind": "mention",
+    }
+    values.update(overrides)
+    return IncomingMessage(**values)
+
+
+@pytest.fixture
+def deliver(account):
+    """Ingest items on the test account as a poll would, moving its cursor."""
+
+    def deliver_items(*items: IncomingMessage, cursor: str = "c", to: Account | None = None):
+        return messages_ingest(account_id=(to or account).pk, items=list(items), cursor=cursor)
+
+    return deliver_items
+
+
+@pytest.fixture
+def conversation(deliver):
+    deliver(incoming(platform_id="first", thread_key="first"))
+    from inbox.models import Conversation
+
+    return Conversation.objects.get(thread_key="first")
+
+
+def minutes_ago(n: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=n)

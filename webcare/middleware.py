@@ -1,0 +1,23 @@
+"""Dutch by default: the UI language is the user's explicit choice (cookie), else LANGUAGE_CODE.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, which on many municipal
+desktops is English; the KCC works in Dutch unless someone switches.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class DefaultLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
