@@ -35,7 +35,11 @@ def due_account_ids(now: dt.datetime | None = None) -> list[int]:
 
 def _backoff(account: Account) -> dt.datetime:
     # Double the wait for each consecutive error, with jitter, capped.
-    previous = account.next_poll_at - account.last_polled_at if account.next_poll_at and account.last_polled_at else None
+    previous = (
+        account.next_poll_at - account.last_polled_at
+        if account.next_poll_at and account.last_polled_at
+        else None
+    )
     base = account.poll_interval_seconds
     if account.poll_status == Account.PollStatus.ERROR and previous:
         base = min(previous.total_seconds() * 2, MAX_BACKOFF_SECONDS)
@@ -54,24 +58,36 @@ def poll_account(account_id: int) -> str:
         except RateLimited as exc:
             logger.warning("Rate limited on %s until %s: %s", account, exc.retry_at, exc)
             account_poll_failed(
-                account_id=account.pk, status=Account.PollStatus.RATE_LIMITED, error=str(exc), retry_at=exc.retry_at
+                account_id=account.pk,
+                status=Account.PollStatus.RATE_LIMITED,
+                error=str(exc),
+                retry_at=exc.retry_at,
             )
             return "rate_limited"
         except AuthFailed as exc:
             logger.error("Credentials of %s rejected: %s", account, exc)
             account_poll_failed(
-                account_id=account.pk, status=Account.PollStatus.NEEDS_RECONNECT, error=str(exc), retry_at=None
+                account_id=account.pk,
+                status=Account.PollStatus.NEEDS_RECONNECT,
+                error=str(exc),
+                retry_at=None,
             )
             return "needs_reconnect"
         except (TransientError, ChannelError) as exc:
             logger.warning("Poll of %s failed, will retry: %s", account, exc)
             account_poll_failed(
-                account_id=account.pk, status=Account.PollStatus.ERROR, error=str(exc), retry_at=_backoff(account)
+                account_id=account.pk,
+                status=Account.PollStatus.ERROR,
+                error=str(exc),
+                retry_at=_backoff(account),
             )
             return "error"
         logger.info(
             "Polled %s: %d new, %d already known, %d skipped",
-            account, ingest.created, ingest.duplicates, ingest.skipped,
+            account,
+            ingest.created,
+            ingest.duplicates,
+            ingest.skipped,
         )
         return f"ok: {ingest.created} new"
     finally:

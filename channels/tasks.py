@@ -20,7 +20,9 @@ def poll_account(account_id: int) -> str:
     return polling.poll_account(account_id)
 
 
-@shared_task(name="channels.tasks.send_reply", bind=True, ignore_result=True, max_retries=sending.MAX_ATTEMPTS)
+@shared_task(
+    name="channels.tasks.send_reply", bind=True, ignore_result=True, max_retries=sending.MAX_ATTEMPTS
+)
 def send_reply(self, message_id: int) -> str:
     try:
         return sending.send_reply(message_id)

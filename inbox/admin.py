@@ -17,8 +17,20 @@ class AccountAdmin(admin.ModelAdmin):
     list_display = ["handle", "platform", "team", "enabled", "poll_status", "last_polled_at", "next_poll_at"]
     list_filter = ["platform", "enabled", "poll_status"]
     # Credentials are never shown: they are set with the add_account command.
-    fields = ["platform", "handle", "display_name", "team", "enabled", "poll_interval_seconds", "config",
-              "poll_status", "poll_error", "last_polled_at", "next_poll_at", "cursor"]
+    fields = [
+        "platform",
+        "handle",
+        "display_name",
+        "team",
+        "enabled",
+        "poll_interval_seconds",
+        "config",
+        "poll_status",
+        "poll_error",
+        "last_polled_at",
+        "next_poll_at",
+        "cursor",
+    ]
     readonly_fields = ["poll_status", "poll_error", "last_polled_at", "next_poll_at", "cursor"]
 
 

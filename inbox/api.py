@@ -182,32 +182,40 @@ def get_conversation(request, conversation_id: int):
     return _visible(request, conversation_id)
 
 
-@api.post("/conversations/{conversation_id}/claim", response={200: ConversationDetailOut, 403: Error, 404: Error,
-                                                               409: Error, 422: Error})
+@api.post(
+    "/conversations/{conversation_id}/claim",
+    response={200: ConversationDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+)
 def claim_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
     services.conversation_claim(conversation_id=conversation.pk, user=request.user)
     return _visible(request, conversation_id)
 
 
-@api.post("/conversations/{conversation_id}/release", response={200: ConversationDetailOut, 403: Error, 404: Error,
-                                                                 422: Error})
+@api.post(
+    "/conversations/{conversation_id}/release",
+    response={200: ConversationDetailOut, 403: Error, 404: Error, 422: Error},
+)
 def release_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
     services.conversation_release(conversation_id=conversation.pk, user=request.user)
     return _visible(request, conversation_id)
 
 
-@api.post("/conversations/{conversation_id}/reply", response={201: MessageOut, 403: Error, 404: Error, 409: Error,
-                                                               422: Error})
+@api.post(
+    "/conversations/{conversation_id}/reply",
+    response={201: MessageOut, 403: Error, 404: Error, 409: Error, 422: Error},
+)
 def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
     conversation = _workable(request, conversation_id)
     message = services.reply_queue(conversation_id=conversation.pk, user=request.user, text=payload.text)
     return 201, message
 
 
-@api.post("/conversations/{conversation_id}/close", response={200: ConversationDetailOut, 403: Error, 404: Error,
-                                                               422: Error})
+@api.post(
+    "/conversations/{conversation_id}/close",
+    response={200: ConversationDetailOut, 403: Error, 404: Error, 422: Error},
+)
 def close_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
     services.conversation_close(conversation_id=conversation.pk, user=request.user)

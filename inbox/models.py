@@ -148,7 +148,8 @@ class Message(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=3, choices=Direction.choices)
-    platform_id = models.CharField(max_length=100, null=True, blank=True)
+    # NULL until a queued reply is sent: unique per account only once the platform has given it an id.
+    platform_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     in_reply_to_platform_id = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=30, blank=True)  # mention, reply, dm, comment, ...
     text = models.TextField()

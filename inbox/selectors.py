@@ -6,9 +6,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterR
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from .deadlines import AMSTERDAM
 from .models import Conversation, Event, Message, Team
 from .permissions import visible_conversations
-from .deadlines import AMSTERDAM
 from .workflow import TODO_STATES, State
 
 # Most urgent first, then the one due soonest, then the oldest.
@@ -122,7 +122,9 @@ def backlog_figures(day: dt.date) -> dict:
         .annotate(state_at_end=Subquery(state_at_end))
         .filter(state_at_end__in=[s.value for s in State if s != State.CLOSED])
     )
-    by_state = dict(at_end.values_list("state_at_end").annotate(n=Count("pk")).values_list("state_at_end", "n"))
+    by_state = dict(
+        at_end.values_list("state_at_end").annotate(n=Count("pk")).values_list("state_at_end", "n")
+    )
     todo = at_end.filter(state_at_end__in=TODO_STATES)
     by_team = dict(todo.values_list("team__slug").annotate(n=Count("pk")).values_list("team__slug", "n"))
     return {
@@ -130,8 +132,12 @@ def backlog_figures(day: dt.date) -> dict:
         "received": Message.objects.filter(
             direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end
         ).count(),
-        "conversations_started": Conversation.objects.filter(created_at__gte=start, created_at__lt=end).count(),
-        "answered": Conversation.objects.filter(first_response_at__gte=start, first_response_at__lt=end).count(),
+        "conversations_started": Conversation.objects.filter(
+            created_at__gte=start, created_at__lt=end
+        ).count(),
+        "answered": Conversation.objects.filter(
+            first_response_at__gte=start, first_response_at__lt=end
+        ).count(),
         "replies_sent": Message.objects.filter(
             direction=Message.Direction.OUTBOUND,
             send_status=Message.SendStatus.SENT,

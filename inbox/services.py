@@ -92,7 +92,10 @@ def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor
     account.poll_error = ""
     account.save(update_fields=["cursor", "last_polled_at", "next_poll_at", "poll_status", "poll_error"])
     return IngestResult(
-        created=created, duplicates=len(items) - created - skipped, conversations_opened=opened, skipped=skipped
+        created=created,
+        duplicates=len(items) - created - skipped,
+        conversations_opened=opened,
+        skipped=skipped,
     )
 
 
@@ -259,7 +262,9 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
     if conversation.assignee_id is None:
         conversation.assignee = user
         _event(conversation, kind=Event.Kind.CLAIMED, actor=user)
-    last_inbound = conversation.messages.filter(direction=Message.Direction.INBOUND).order_by("-created_at").first()
+    last_inbound = (
+        conversation.messages.filter(direction=Message.Direction.INBOUND).order_by("-created_at").first()
+    )
     message = Message.objects.create(
         conversation=conversation,
         account=conversation.account,
@@ -272,7 +277,9 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
         send_status=Message.SendStatus.QUEUED,
     )
     if conversation.state in TODO_STATES:
-        _transition(conversation, State.ANSWERED, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk)
+        _transition(
+            conversation, State.ANSWERED, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk
+        )
     else:
         _event(conversation, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk)
     conversation.save()

@@ -136,7 +136,9 @@ def reply(request, pk: int):
     error = ""
     if form.is_valid():
         try:
-            services.reply_queue(conversation_id=conversation.pk, user=request.user, text=form.cleaned_data["text"])
+            services.reply_queue(
+                conversation_id=conversation.pk, user=request.user, text=form.cleaned_data["text"]
+            )
         except services.ServiceError as exc:
             error = str(exc)
     else:

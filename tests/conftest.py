@@ -55,8 +55,12 @@ def teams(db):
     return {
         "kcc": Team.objects.create(name="KCC", slug="kcc", kind=Team.Kind.KCC),
         "comms": Team.objects.create(name="Communicatie", slug="communicatie", kind=Team.Kind.COMMS),
-        "oost": Team.objects.create(name="Wijkbureau Oost", slug="wijkbureau-oost", kind=Team.Kind.WIJKBUREAU),
-        "west": Team.objects.create(name="Wijkbureau West", slug="wijkbureau-west", kind=Team.Kind.WIJKBUREAU),
+        "oost": Team.objects.create(
+            name="Wijkbureau Oost", slug="wijkbureau-oost", kind=Team.Kind.WIJKBUREAU
+        ),
+        "west": Team.objects.create(
+            name="Wijkbureau West", slug="wijkbureau-west", kind=Team.Kind.WIJKBUREAU
+        ),
     }
 
 
@@ -93,7 +97,10 @@ def other_agent(make_user):
 @pytest.fixture
 def account(teams):
     return Account.objects.create(
-        platform="sandbox", handle="GemeenteTest", team=teams["kcc"], config={"initial": 3, "rate_per_minute": 0}
+        platform="sandbox",
+        handle="GemeenteTest",
+        team=teams["kcc"],
+        config={"initial": 3, "rate_per_minute": 0},
     )
 
 
@@ -104,7 +111,6 @@ def incoming(**overrides) -> IncomingMessage:
     n = next(_ids)
     values = {
         "platform_id": f"item-{n}",
-        "thread_key": f"item-{n}",
         "author_id": "citizen-1",
         "author_handle": "burger1",
         "author_name": "Burger Een",
@@ -113,6 +119,7 @@ def incoming(**overrides) -> IncomingMessage:
         "kind": "mention",
     }
     values.update(overrides)
+    values.setdefault("thread_key", values["platform_id"])
     return IncomingMessage(**values)
 
 

@@ -44,7 +44,9 @@ def healthz(request):
                     "next_poll_at": account.next_poll_at.isoformat() if account.next_poll_at else None,
                 }
             )
-    troubled = [a for a in accounts if a["enabled"] and a["status"] in ("needs_reconnect", "error", "rate_limited")]
+    troubled = [
+        a for a in accounts if a["enabled"] and a["status"] in ("needs_reconnect", "error", "rate_limited")
+    ]
     status = "error" if not (db_ok and broker_ok) else ("degraded" if troubled else "ok")
     body = {
         "status": status,

@@ -17,7 +17,10 @@ def at(text: str) -> dt.datetime:
         ("2026-11-30 17:00", "2026-12-01 17:00"),  # at closing time: tomorrow
         ("2026-12-04 18:30", "2026-12-07 17:00"),  # Friday evening: Monday
         ("2026-12-05 11:00", "2026-12-07 17:00"),  # Saturday: Monday
-        ("2026-12-24 17:30", "2026-12-28 17:00"),  # Christmas Eve evening: past both Christmas days and Sunday
+        (
+            "2026-12-24 17:30",
+            "2026-12-28 17:00",
+        ),  # Christmas Eve evening: past both Christmas days and Sunday
         ("2026-04-27 10:00", "2026-04-28 17:00"),  # Koningsdag (Monday 27 April 2026)
     ],
 )

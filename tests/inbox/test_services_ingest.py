@@ -70,7 +70,9 @@ def test_reply_joins_the_conversation_it_replies_to(deliver):
 def test_same_thread_key_joins_and_parents_come_first_within_a_batch(deliver):
     now = timezone.now()
     later = incoming(platform_id="2", thread_key="dm-9", created_at=now, is_private=True)
-    earlier = incoming(platform_id="1", thread_key="dm-9", created_at=now - dt.timedelta(minutes=5), is_private=True)
+    earlier = incoming(
+        platform_id="1", thread_key="dm-9", created_at=now - dt.timedelta(minutes=5), is_private=True
+    )
 
     deliver(later, earlier)
 

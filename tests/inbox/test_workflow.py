@@ -5,9 +5,14 @@ import pytest
 from inbox.workflow import TRANSITIONS, State, TransitionNotAllowed, check_transition
 
 ALLOWED = {
-    ("new", "open"), ("new", "answered"), ("new", "closed"),
-    ("open", "new"), ("open", "answered"), ("open", "closed"),
-    ("answered", "open"), ("answered", "closed"),
+    ("new", "open"),
+    ("new", "answered"),
+    ("new", "closed"),
+    ("open", "new"),
+    ("open", "answered"),
+    ("open", "closed"),
+    ("answered", "open"),
+    ("answered", "closed"),
     ("closed", "open"),
 }
 

@@ -10,7 +10,9 @@ def team_for(value: str) -> Team:
     team = Team.objects.filter(slug=value).first() or Team.objects.filter(name__iexact=value).first()
     if team is None:
         if value != "kcc":
-            raise CommandError(f"No team {value!r}. Known: {', '.join(Team.objects.values_list('slug', flat=True))}")
+            raise CommandError(
+                f"No team {value!r}. Known: {', '.join(Team.objects.values_list('slug', flat=True))}"
+            )
         team = Team.objects.create(name="KCC", slug="kcc", kind=Team.Kind.KCC)
     return team
 
@@ -44,6 +46,10 @@ class Command(BaseCommand):
             "poll_error": "",
             "next_poll_at": None,
         }
-        account, created = Account.objects.update_or_create(platform=platform, handle=handle, defaults=defaults)
+        account, created = Account.objects.update_or_create(
+            platform=platform, handle=handle, defaults=defaults
+        )
         verb = "Added" if created else "Updated"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {account} (team {account.team.slug}, id {account.pk})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} {account} (team {account.team.slug}, id {account.pk}).")
+        )

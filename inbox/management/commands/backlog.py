@@ -26,8 +26,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(figures, sort_keys=True))
             return
         self.stdout.write(f"Backlog {figures['date']}")
-        for key in ("received", "conversations_started", "answered", "replies_sent", "closed",
-                    "backlog_at_end", "overdue_at_end"):
+        for key in (
+            "received",
+            "conversations_started",
+            "answered",
+            "replies_sent",
+            "closed",
+            "backlog_at_end",
+            "overdue_at_end",
+        ):
             self.stdout.write(f"  {key.replace('_', ' '):<24}{figures[key]}")
         self.stdout.write("  open at end of day by state:")
         for state, n in figures["open_at_end"].items():

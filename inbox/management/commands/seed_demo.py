@@ -4,8 +4,8 @@ import os
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -46,7 +46,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             teams = {}
             for name, slug, kind in TEAMS:
-                teams[slug], _ = Team.objects.update_or_create(slug=slug, defaults={"name": name, "kind": kind})
+                teams[slug], _ = Team.objects.update_or_create(
+                    slug=slug, defaults={"name": name, "kind": kind}
+                )
             groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
             user_model = get_user_model()
             for username, first, last, role, team_slug in USERS:
@@ -59,8 +61,17 @@ class Command(BaseCommand):
                 user.save()
                 user.groups.set([groups[role]])
                 teams[team_slug].members.add(user)
-        call_command("add_account", "sandbox", "--handle", SANDBOX_HANDLE, "--display-name",
-                     "Gemeente (sandbox)", "--initial", "8", stdout=self.stdout)
+        call_command(
+            "add_account",
+            "sandbox",
+            "--handle",
+            SANDBOX_HANDLE,
+            "--display-name",
+            "Gemeente (sandbox)",
+            "--initial",
+            "8",
+            stdout=self.stdout,
+        )
         if not options["no_poll"]:
             call_command("poll", "--once", "--account", SANDBOX_HANDLE, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo users: " + ", ".join(u[0] for u in USERS)))
