@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
@@ -209,7 +209,7 @@ def release_conversation(request, conversation_id: int):
 def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
     conversation = _workable(request, conversation_id)
     message = services.reply_queue(conversation_id=conversation.pk, user=request.user, text=payload.text)
-    return 201, message
+    return Status(201, message)
 
 
 @api.post(

@@ -141,6 +141,8 @@ else:
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }
+# Deployments (or test runs) sharing one Redis keep apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
