@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 messages: install
-	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel --quiet compile --domain django --directory locale
 
 migrate: install messages
 	mkdir -p var

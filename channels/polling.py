@@ -82,7 +82,9 @@ def poll_account(account_id: int) -> str:
                 retry_at=_backoff(account),
             )
             return "error"
-        logger.info(
+        # Quiet when nothing came in: a poll every few seconds would drown the log.
+        logger.log(
+            logging.INFO if ingest.created or ingest.skipped else logging.DEBUG,
             "Polled %s: %d new, %d already known, %d skipped",
             account,
             ingest.created,
