@@ -9,6 +9,7 @@ class ChannelsConfig(AppConfig):
     def ready(self):
         from inbox.platforms import register_reply_rules
 
+        from . import tasks  # noqa: F401  (registers the tasks, so eager mode and send-by-name find them)
         from .registry import ADAPTERS
 
         for platform, adapter in ADAPTERS.items():

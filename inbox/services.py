@@ -375,6 +375,11 @@ def conversation_close(*, conversation_id: int, user: AbstractBaseUser) -> Conve
     conversation = _locked(conversation_id)
     if conversation.state == State.CLOSED:
         return conversation
+    if conversation.assignee_id not in (None, user.pk) and not user.is_superuser:
+        raise AlreadyClaimed(
+            _("%(name)s is working on this conversation; only they can close it.")
+            % {"name": conversation.assignee.get_full_name() or conversation.assignee.get_username()}
+        )
     _transition(conversation, State.CLOSED, kind=Event.Kind.CLOSED, actor=user)
     conversation.assignee = None
     conversation.save()

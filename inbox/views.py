@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import retarget
+from django_htmx.http import reswap, retarget
 
 from . import selectors, services
 from .forms import QueueFilterForm, ReplyForm
@@ -95,7 +95,7 @@ def _after_action(request, pk: int, error: str = ""):
     if request.htmx:
         if error:
             response = render(request, "inbox/_flash.html", {"error": error}, status=409)
-            return retarget(response, "#flash")
+            return reswap(retarget(response, "#flash"), "innerHTML")
         conversation = _conversation_or_404(request, pk)
         return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
     if error:
@@ -147,7 +147,7 @@ def reply(request, pk: int):
         return _after_action(request, pk)
     if request.htmx:
         response = render(request, "inbox/_flash.html", {"error": error}, status=422)
-        return retarget(response, "#reply-errors")
+        return reswap(retarget(response, "#reply-errors"), "innerHTML")
     context = _conversation_context(request, conversation, form=form, reply_error=error)
     return render(request, "inbox/conversation.html", context, status=422)
 

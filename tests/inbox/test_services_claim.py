@@ -106,3 +106,15 @@ def test_take_next_under_concurrency_never_gives_one_conversation_to_two(teams, 
     assert sorted(v for v in taken.values() if v) == sorted(Conversation.objects.values_list("pk", flat=True))
     assert len(set(taken.values())) == 6
     assert Conversation.objects.filter(assignee__isnull=True).count() == 0
+
+
+def test_close_by_someone_else_than_the_holder_is_refused(conversation, agent, other_agent):
+    conversation_claim(conversation_id=conversation.pk, user=agent)
+    events = Event.objects.count()
+
+    with pytest.raises(AlreadyClaimed, match="afsluiten|close"):
+        conversation_close(conversation_id=conversation.pk, user=other_agent)
+
+    conversation.refresh_from_db()
+    assert conversation.state == "open"
+    assert Event.objects.count() == events

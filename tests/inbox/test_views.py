@@ -145,7 +145,7 @@ def test_claim_taken_by_another_shows_who_in_the_flash_area(client, other_agent,
     response = client.post(reverse("inbox:claim", args=[conversation.pk]), **HTMX)
 
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#flash"
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#flash", "innerHTML")
     assert "Collega" in response.content.decode()
 
 
