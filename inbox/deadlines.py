@@ -43,3 +43,30 @@ def due_at(received_at: dt.datetime, *, urgent: bool = False) -> dt.datetime:
     if urgent:
         return received_at + dt.timedelta(minutes=settings.INBOX_URGENT_MINUTES)
     return end_of_working_day(received_at)
+
+
+def _workday_start_time() -> dt.time:
+    hours, minutes = settings.INBOX_WORKDAY_START.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def working_seconds_between(start: dt.datetime, end: dt.datetime) -> float:
+    """Seconds of working time (working days, between the day's start and end) from start to end.
+
+    A question asked on Friday evening and answered on Monday at 09:00 took half an hour of
+    working time, not 62 hours: that is how the KCC's response times are judged.
+    """
+    if end <= start:
+        return 0.0
+    start, end = start.astimezone(AMSTERDAM), end.astimezone(AMSTERDAM)
+    open_time, close_time = _workday_start_time(), _workday_end_time()
+    total = 0.0
+    day = start.date()
+    while day <= end.date():
+        if is_working_day(day):
+            window_start = dt.datetime.combine(day, open_time, tzinfo=AMSTERDAM)
+            window_end = dt.datetime.combine(day, close_time, tzinfo=AMSTERDAM)
+            overlap = min(end, window_end) - max(start, window_start)
+            total += max(overlap.total_seconds(), 0.0)
+        day += dt.timedelta(days=1)
+    return total

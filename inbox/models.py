@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
@@ -118,7 +119,7 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Bumped by every change, including its messages: the cheap "has anything changed" check.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -126,6 +127,8 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["state", "priority", "due_at"], name="conv_queue_idx"),
             models.Index(fields=["account", "thread_key"], name="conv_thread_idx"),
+            models.Index(fields=["state", "closed_at"], name="conv_closed_idx"),
+            models.Index(fields=["first_response_at"], name="conv_first_response_idx"),
         ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
@@ -159,7 +162,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(default=timezone.now)
     # The platform item exactly as received (JSON text, so null bytes survive PostgreSQL).
     raw = models.TextField(blank=True)
     send_status = models.CharField(max_length=10, choices=SendStatus.choices, blank=True)
@@ -176,7 +179,10 @@ class Message(models.Model):
                 name="message_unique_platform_id",
             )
         ]
-        indexes = [models.Index(fields=["send_status"], name="message_send_status_idx")]
+        indexes = [
+            models.Index(fields=["send_status"], name="message_send_status_idx"),
+            models.Index(fields=["direction", "created_at"], name="message_direction_time_idx"),
+        ]
 
     def __str__(self):
         return f"{self.direction} {self.platform_id or self.pk}"
@@ -205,10 +211,12 @@ class Event(models.Model):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        # "The state of a conversation at a moment" reads its last event before that moment.
+        indexes = [models.Index(fields=["conversation", "created_at"], name="event_conversation_time_idx")]
 
     def __str__(self):
         return f"{self.kind} on {self.conversation_id}"

@@ -1,15 +1,12 @@
 """Every non-trivial read of the inbox: the queue, a conversation with its thread and history."""
 
-import datetime as dt
-
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from .deadlines import AMSTERDAM
 from .models import Conversation, Event, Message, Team
 from .permissions import visible_conversations
-from .workflow import TODO_STATES, State
+from .workflow import TODO_STATES
 
 # Most urgent first, then the one due soonest, then the oldest.
 QUEUE_ORDER = ("-priority", "due_at", "created_at", "pk")
@@ -98,58 +95,3 @@ def contact_history(*, user, conversation: Conversation) -> list[Conversation]:
         .order_by("-last_message_at")[:20]
     )
 
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=AMSTERDAM)
-    return start, start + dt.timedelta(days=1)
-
-
-def backlog_figures(day: dt.date) -> dict:
-    """One day's backlog: what came in, what was answered and closed, what was left at its end.
-
-    The state at the end of the day is read from the timeline (the last state change before
-    midnight), so a past day's figures do not move when conversations change later.
-    """
-    start, end = day_bounds(day)
-    state_at_end = (
-        Event.objects.filter(conversation=OuterRef("pk"), created_at__lt=end)
-        .exclude(to_state="")
-        .order_by("-created_at", "-pk")
-        .values("to_state")[:1]
-    )
-    at_end = (
-        Conversation.objects.filter(created_at__lt=end)
-        .annotate(state_at_end=Subquery(state_at_end))
-        .filter(state_at_end__in=[s.value for s in State if s != State.CLOSED])
-    )
-    by_state = dict(
-        at_end.values_list("state_at_end").annotate(n=Count("pk")).values_list("state_at_end", "n")
-    )
-    todo = at_end.filter(state_at_end__in=TODO_STATES)
-    by_team = dict(todo.values_list("team__slug").annotate(n=Count("pk")).values_list("team__slug", "n"))
-    return {
-        "date": day.isoformat(),
-        "received": Message.objects.filter(
-            direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end
-        ).count(),
-        "conversations_started": Conversation.objects.filter(
-            created_at__gte=start, created_at__lt=end
-        ).count(),
-        "answered": Conversation.objects.filter(
-            first_response_at__gte=start, first_response_at__lt=end
-        ).count(),
-        "replies_sent": Message.objects.filter(
-            direction=Message.Direction.OUTBOUND,
-            send_status=Message.SendStatus.SENT,
-            created_at__gte=start,
-            created_at__lt=end,
-        ).count(),
-        "closed": Event.objects.filter(kind=Event.Kind.CLOSED, created_at__gte=start, created_at__lt=end)
-        .values("conversation")
-        .distinct()
-        .count(),
-        "open_at_end": {state: by_state.get(state, 0) for state in (State.NEW, State.OPEN, State.ANSWERED)},
-        "backlog_at_end": todo.count(),
-        "backlog_at_end_by_team": by_team,
-        "overdue_at_end": todo.filter(due_at__lt=end).count(),
-    }

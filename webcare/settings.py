@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "cases",
     "inbox",
     "channels",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inbox.context_processors.navigation",
+                "reports.context_processors.peak_banner",
             ],
         },
     },
@@ -163,13 +166,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("INBOX_POLL_TICK_SECONDS", "5")),
     },
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
+    "peak-check": {"task": "reports.tasks.peak_check", "schedule": 300.0},
+    "freeze-finished-days": {"task": "reports.tasks.snapshots_backfill", "schedule": crontab(hour=0, minute=10)},
 }
 
 # The inbox's own knobs.
 INBOX_REOPEN_WINDOW_DAYS = int(os.environ.get("INBOX_REOPEN_WINDOW_DAYS", "14"))
+INBOX_WORKDAY_START = os.environ.get("INBOX_WORKDAY_START", "08:30")
 INBOX_WORKDAY_END = os.environ.get("INBOX_WORKDAY_END", "17:00")
 INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
 INBOX_SENDING_STALE_MINUTES = 10
+# A peak: intake in the last hour at least this many messages and this many times the normal for
+# that hour and weekday.
+REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
+REPORTS_PEAK_FACTOR = float(os.environ.get("REPORTS_PEAK_FACTOR", "3"))
 
 LOGGING = {
     "version": 1,

@@ -3,12 +3,16 @@ from django.urls import include, path
 
 from inbox.api import api
 from inbox.views import home
+from reports.api import router as reports_router
 
 from .health import healthz
+
+api.add_router("", reports_router)
 
 urlpatterns = [
     path("", home, name="home"),
     path("", include("inbox.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

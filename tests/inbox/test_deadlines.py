@@ -42,3 +42,19 @@ def test_public_holidays_are_not_working_days():
     assert not is_working_day(dt.date(2026, 12, 25))
     assert not is_working_day(dt.date(2026, 4, 27))
     assert is_working_day(dt.date(2026, 12, 23))
+
+
+@pytest.mark.parametrize(
+    "start,end,minutes",
+    [
+        ("2026-11-30 09:00", "2026-11-30 09:45", 45),  # within one morning
+        ("2026-11-30 07:00", "2026-11-30 09:00", 30),  # before opening counts from 08:30
+        ("2026-12-04 16:30", "2026-12-07 09:00", 60),  # Friday 16:30 → Monday 09:00: 30 + 30
+        ("2026-11-30 18:00", "2026-11-30 22:00", 0),  # evening only
+        ("2026-12-24 16:00", "2026-12-28 08:45", 75),  # 60 on Christmas Eve, holidays and Sunday skipped, 15 on Monday
+    ],
+)
+def test_working_time_between_two_moments(start, end, minutes):
+    from inbox.deadlines import working_seconds_between
+
+    assert working_seconds_between(at(start), at(end)) == minutes * 60

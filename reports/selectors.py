@@ -1,0 +1,293 @@
+"""The manager's figures: a day's intake, answers, backlog and response times, per scope.
+
+One function, `day_figures`, computes everything the dashboard, `backlog --json` and
+`GET /api/v1/backlog` show, so the three always agree. Past days come from frozen snapshots.
+"""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import ExtractHour
+from django.utils import timezone
+
+from inbox.deadlines import AMSTERDAM, working_seconds_between
+from inbox.models import Account, Conversation, Event, Message
+from inbox.workflow import TODO_STATES, State
+
+from .models import DailySnapshot
+
+AGE_BUCKETS = [("<1u", 1), ("1-4u", 4), ("4-8u", 8), ("8-24u", 24), (">24u", None)]
+RESPONSE_BUCKETS = [
+    ("<15m", 15),
+    ("15-30m", 30),
+    ("30-60m", 60),
+    ("1-2u", 120),
+    ("2-4u", 240),
+    ("4-8u", 480),
+    (">8u", None),
+]
+# Event kinds that mean a conversation left the KCC's direct handling.
+HANDED_ON_KINDS = ("escalated", "forwarded")
+ESCALATED_STATE = "escalated"
+
+
+@dataclass(frozen=True)
+class Scope:
+    team: str = ""
+    account: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.account:
+            return f"account:{self.account}"
+        return f"team:{self.team}" if self.team else "all"
+
+    def conversations(self, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = Conversation.objects.all() if queryset is None else queryset
+        if self.team:
+            queryset = queryset.filter(team__slug=self.team)
+        if self.account:
+            queryset = queryset.filter(account__handle=self.account)
+        return queryset
+
+    def messages(self) -> QuerySet:
+        queryset = Message.objects.all()
+        if self.team:
+            queryset = queryset.filter(conversation__team__slug=self.team)
+        if self.account:
+            queryset = queryset.filter(account__handle=self.account)
+        return queryset
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=AMSTERDAM)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=AMSTERDAM)
+
+
+def open_at(moment: dt.datetime, scope: Scope) -> list[tuple]:
+    """(id, state, team, created_at, due_at) of every conversation not closed at `moment`.
+
+    The state is read from the timeline (the last state change before the moment). Conversations
+    closed before the moment and untouched since cannot be open then, which keeps the candidate
+    set to the backlog and what changed after it, however long the history.
+    """
+    last_state = (
+        Event.objects.filter(conversation=OuterRef("pk"), created_at__lt=moment)
+        .exclude(to_state="")
+        .order_by("-created_at", "-pk")
+        .values("to_state")[:1]
+    )
+    candidates = (
+        scope.conversations().filter(created_at__lt=moment).exclude(state=State.CLOSED, closed_at__lt=moment)
+    )
+    rows = candidates.annotate(state_then=Subquery(last_state)).values_list(
+        "pk", "state_then", "team__slug", "created_at", "due_at"
+    )
+    return [row for row in rows if row[1] and row[1] != State.CLOSED]
+
+
+def _tally(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _backlog_summary(rows: list[tuple], moment: dt.datetime) -> dict:
+    todo = [row for row in rows if row[1] in TODO_STATES]
+    ages = {label: 0 for label, _ in AGE_BUCKETS}
+    for row in todo:
+        hours = (moment - row[3]).total_seconds() / 3600
+        label = next(label for label, limit in AGE_BUCKETS if limit is None or hours < limit)
+        ages[label] += 1
+    return {
+        "total": len(rows),
+        "by_state": _tally(row[1] for row in rows),
+        "by_team": _tally(row[2] for row in rows),
+        "backlog": len(todo),
+        "backlog_by_team": _tally(row[2] for row in todo),
+        "overdue": sum(1 for row in todo if row[4] and row[4] < moment),
+        "escalated": sum(1 for row in rows if row[1] == ESCALATED_STATE),
+        "age_buckets": ages,
+    }
+
+
+def _percentile(values: list[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def response_minutes(day: dt.date, scope: Scope) -> list[float]:
+    """Working minutes from arrival to first answer, for conversations first answered on `day`."""
+    start, end = day_bounds(day)
+    pairs = (
+        scope.conversations()
+        .filter(first_response_at__gte=start, first_response_at__lt=end)
+        .values_list("created_at", "first_response_at")
+    )
+    return [working_seconds_between(created, answered) / 60 for created, answered in pairs]
+
+
+def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool = True) -> dict:
+    scope = scope or Scope()
+    if use_snapshot and day < timezone.localdate():
+        snapshot = DailySnapshot.objects.filter(date=day, scope=scope.key).first()
+        if snapshot is not None:
+            return snapshot.figures
+    start, end = day_bounds(day)
+    now = timezone.now()
+    end_moment = min(end, now)
+    inbound = scope.messages().filter(
+        direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end
+    )
+    answered_today = scope.conversations().filter(first_response_at__gte=start, first_response_at__lt=end)
+    handed_on = answered_today.filter(
+        Exists(
+            Event.objects.filter(conversation=OuterRef("pk"), kind__in=HANDED_ON_KINDS, created_at__lt=end)
+        )
+    ).count()
+    answered = answered_today.count()
+    minutes = response_minutes(day, scope)
+    return {
+        "date": day.isoformat(),
+        "scope": scope.key,
+        "complete": end <= now,
+        "intake": {
+            "messages": inbound.count(),
+            "conversations": scope.conversations().filter(created_at__gte=start, created_at__lt=end).count(),
+            "by_channel": dict(
+                sorted(
+                    inbound.values_list("account__platform")
+                    .annotate(n=Count("pk"))
+                    .values_list("account__platform", "n")
+                )
+            ),
+            "by_account": dict(
+                sorted(
+                    inbound.values_list("account__handle")
+                    .annotate(n=Count("pk"))
+                    .values_list("account__handle", "n")
+                )
+            ),
+        },
+        "answered": answered,
+        "replies_sent": scope.messages()
+        .filter(
+            direction=Message.Direction.OUTBOUND,
+            send_status=Message.SendStatus.SENT,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .count(),
+        "closed": Event.objects.filter(
+            kind=Event.Kind.CLOSED,
+            created_at__gte=start,
+            created_at__lt=end,
+            conversation__in=scope.conversations(),
+        )
+        .values("conversation")
+        .distinct()
+        .count(),
+        "open_at_start": _backlog_summary(open_at(start, scope), start),
+        "open_at_end": _backlog_summary(open_at(end_moment, scope), end_moment),
+        "first_response_working_minutes": {
+            "count": len(minutes),
+            "median": round(statistics.median(minutes), 1) if minutes else None,
+            "p90": round(_percentile(minutes, 0.9), 1) if minutes else None,
+        },
+        "direct": {
+            "answered": answered,
+            "direct": answered - handed_on,
+            "handed_on": handed_on,
+            "direct_pct": round(100 * (answered - handed_on) / answered, 1) if answered else None,
+        },
+    }
+
+
+def intake_per_hour(day: dt.date, scope: Scope) -> list[int]:
+    start, end = day_bounds(day)
+    counts = [0] * 24
+    rows = (
+        scope.messages()
+        .filter(direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end)
+        .annotate(hour=ExtractHour("created_at", tzinfo=AMSTERDAM))
+        .values_list("hour")
+        .annotate(n=Count("pk"))
+        .values_list("hour", "n")
+    )
+    for hour, n in rows:
+        counts[hour] += n
+    return counts
+
+
+def typical_intake_per_hour(day: dt.date, scope: Scope, weeks: int = 4) -> list[float]:
+    """The mean intake per hour on the same weekday over the previous weeks."""
+    totals = [0] * 24
+    for week in range(1, weeks + 1):
+        for hour, n in enumerate(intake_per_hour(day - dt.timedelta(weeks=week), scope)):
+            totals[hour] += n
+    return [round(total / weeks, 1) for total in totals]
+
+
+def response_distribution(day: dt.date, scope: Scope) -> dict[str, int]:
+    buckets = {label: 0 for label, _ in RESPONSE_BUCKETS}
+    for minutes in response_minutes(day, scope):
+        label = next(label for label, limit in RESPONSE_BUCKETS if limit is None or minutes < limit)
+        buckets[label] += 1
+    return buckets
+
+
+def trend(day: dt.date, scope: Scope, days: int = 30) -> list[dict]:
+    """Intake, answered and end-of-day backlog for the `days` days up to `day`: snapshots where frozen."""
+    first = day - dt.timedelta(days=days - 1)
+    frozen = {
+        s.date: s.figures
+        for s in DailySnapshot.objects.filter(date__gte=first, date__lte=day, scope=scope.key)
+    }
+    points = []
+    for offset in range(days):
+        current = first + dt.timedelta(days=offset)
+        figures = frozen.get(current) or day_figures(current, scope, use_snapshot=False)
+        points.append(
+            {
+                "date": current.isoformat(),
+                "intake": figures["intake"]["messages"],
+                "answered": figures["answered"],
+                "backlog": figures["open_at_end"]["backlog"],
+            }
+        )
+    return points
+
+
+def scopes_for_snapshot() -> list[Scope]:
+    from inbox.models import Team
+
+    return (
+        [Scope()]
+        + [Scope(team=slug) for slug in Team.objects.values_list("slug", flat=True)]
+        + [Scope(account=handle) for handle in Account.objects.values_list("handle", flat=True)]
+    )
+
+
+def last_hour_intake(now: dt.datetime) -> int:
+    return Message.objects.filter(
+        direction=Message.Direction.INBOUND, created_at__gt=now - dt.timedelta(hours=1), created_at__lte=now
+    ).count()
+
+
+def normal_hour_intake(now: dt.datetime, weeks: int = 8) -> float:
+    """Mean intake in the same hour-long window on the same weekday over the previous weeks.
+
+    Weeks are subtracted on the Amsterdam wall clock (aware arithmetic with a ZoneInfo), so the
+    hour compared is the same hour of the working day across a daylight-saving change.
+    """
+    local = now.astimezone(AMSTERDAM)
+    total = 0
+    for week in range(1, weeks + 1):
+        total += last_hour_intake(local - dt.timedelta(weeks=week))
+    return total / weeks

@@ -1,0 +1,87 @@
+"""Writes of the reports app: freezing a day's figures, raising a peak alert once."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inbox.models import Role
+
+from .models import DailySnapshot, PeakAlert
+from .selectors import day_figures, last_hour_intake, normal_hour_intake, scopes_for_snapshot
+
+logger = logging.getLogger(__name__)
+
+
+def snapshot_freeze(*, day: dt.date) -> int:
+    """Freeze `day`'s figures for every scope (only once the day is over). Returns how many were written."""
+    if day >= timezone.localdate():
+        raise ValueError("Only a finished day can be frozen.")
+    written = 0
+    for scope in scopes_for_snapshot():
+        figures = day_figures(day, scope, use_snapshot=False)
+        DailySnapshot.objects.update_or_create(date=day, scope=scope.key, defaults={"figures": figures})
+        written += 1
+    return written
+
+
+def snapshots_backfill(*, days: int = 31) -> int:
+    """Freeze every finished day of the last `days` that has no snapshot yet (the nightly task)."""
+    today = timezone.localdate()
+    frozen = set(
+        DailySnapshot.objects.filter(scope="all", date__gte=today - dt.timedelta(days=days)).values_list(
+            "date", flat=True
+        )
+    )
+    written = 0
+    for offset in range(1, days + 1):
+        day = today - dt.timedelta(days=offset)
+        if day not in frozen:
+            written += snapshot_freeze(day=day)
+    return written
+
+
+def peak_recipients() -> list:
+    return list(get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True).exclude(email=""))
+
+
+def peak_alert_check(*, now: dt.datetime | None = None) -> PeakAlert | None:
+    """Raise an alert when intake in the last hour is far above normal for that hour and weekday.
+
+    One alert per clock hour: the unique hour makes a second check in the same hour a no-op,
+    so managers and the adviser on duty are told once.
+    """
+    now = now or timezone.now()
+    intake = last_hour_intake(now)
+    baseline = normal_hour_intake(now)
+    threshold = max(settings.REPORTS_PEAK_MIN_INTAKE, settings.REPORTS_PEAK_FACTOR * baseline)
+    if intake < threshold:
+        return None
+    hour_start = now.replace(minute=0, second=0, microsecond=0)
+    try:
+        with transaction.atomic():
+            alert = PeakAlert.objects.create(hour_start=hour_start, intake=intake, baseline=baseline)
+    except IntegrityError:
+        return None
+    recipients = peak_recipients()
+    if recipients:
+        send_mail(
+            subject=_("Webcare peak: %(n)d messages in the last hour") % {"n": intake},
+            message=_(
+                "%(n)d messages came in during the last hour; normally about %(normal).0f. "
+                "Check the queue for a calamity, a political row or an event."
+            )
+            % {"n": intake, "normal": baseline},
+            from_email=None,
+            recipient_list=[user.email for user in recipients],
+            fail_silently=True,
+        )
+        alert.notified = [user.get_username() for user in recipients]
+        alert.save(update_fields=["notified"])
+    logger.warning("Peak alert: %d messages in the last hour (normal %.1f)", intake, baseline)
+    return alert

@@ -1,0 +1,88 @@
+import csv
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from inbox.models import Role
+from inbox.services import api_token_create
+from tests.conftest import incoming
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.MANAGER, username="manager")
+
+
+def test_dashboard_for_managers_refused_for_agents(client, manager, agent, conversation):
+    client.force_login(agent)
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+    client.force_login(manager)
+    response = client.get(reverse("reports:dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Dagelijkse werkvoorraad" in body
+    assert body.count("<svg") == 4
+
+
+def test_dashboard_api_and_command_agree(client, manager, conversation):
+    token = api_token_create(user=manager, name="m")
+    api = client.get("/api/v1/backlog", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    out = StringIO()
+    call_command("backlog", "--json", stdout=out)
+    command = json.loads(out.getvalue())
+
+    assert api == command
+    assert api["intake"]["messages"] == 1
+    client.force_login(manager)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert '<span class="n" data-testid="intake">1</span>' in page
+
+
+def test_backlog_api_is_for_managers(client, agent, db):
+    token = api_token_create(user=agent, name="a")
+    assert client.get("/api/v1/backlog", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 403
+
+
+def test_backlog_api_rejects_unknown_team(client, manager, db):
+    token = api_token_create(user=manager, name="m")
+    response = client.get("/api/v1/backlog", {"team": "nope"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422
+
+
+def test_csv_export_streams_rows_and_defuses_formulas(client, manager, deliver):
+    deliver(incoming(platform_id="one", author_handle='=HYPERLINK("http://x")', author_id="evil"))
+    deliver(incoming(platform_id="two"))
+    client.force_login(manager)
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+
+    response = client.get(reverse("reports:export_csv"), {"start": today, "end": today})
+
+    assert response.status_code == 200
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["id", "platform", "account"]
+    assert len(rows) == 3
+    assert rows[1][-1] == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"start": "2026-13-01", "end": "2026-12-01"}, {"start": "2026-12-05", "end": "2026-12-01"}]
+)
+def test_csv_export_bad_dates_are_a_clear_400(client, manager, params):
+    client.force_login(manager)
+    response = client.get(reverse("reports:export_csv"), params)
+    assert response.status_code == 400
+
+
+def test_csv_export_refused_for_agents(client, agent):
+    client.force_login(agent)
+    assert (
+        client.get(reverse("reports:export_csv"), {"start": "2026-12-01", "end": "2026-12-01"}).status_code
+        == 403
+    )
