@@ -171,6 +171,20 @@ INBOX_WORKDAY_END = os.environ.get("INBOX_WORKDAY_END", "17:00")
 INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
 INBOX_SENDING_STALE_MINUTES = 10
 
+# Cases (issue 6): numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
+CASES_NUMBER_PREFIX = os.environ.get("CASES_NUMBER_PREFIX", "ZAAK")
+CASES_NUMBER_DIGITS = int(os.environ.get("CASES_NUMBER_DIGITS", "7"))
+CASES_BACKEND = os.environ.get("CASES_BACKEND", "local")
+CASES_SYNC_STALE_MINUTES = 10
+ZGW_ZAKEN_URL = os.environ.get("ZGW_ZAKEN_URL", "")  # e.g. https://openzaak.example.nl/zaken/api/v1
+ZGW_CLIENT_ID = os.environ.get("ZGW_CLIENT_ID", "")
+ZGW_SECRET = os.environ.get("ZGW_SECRET", "")
+ZGW_ZAAKTYPE = os.environ.get("ZGW_ZAAKTYPE", "")  # URL of a published zaaktype
+ZGW_ROLTYPE = os.environ.get("ZGW_ROLTYPE", "")  # URL of the roltype for the citizen (initiator)
+ZGW_BRONORGANISATIE = os.environ.get("ZGW_BRONORGANISATIE", "")  # RSIN, 9 digits
+ZGW_VERANTWOORDELIJKE_ORGANISATIE = os.environ.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE", "")
+ZGW_TIMEOUT_SECONDS = float(os.environ.get("ZGW_TIMEOUT_SECONDS", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
