@@ -153,3 +153,22 @@ def backlog_figures(day: dt.date) -> dict:
         "backlog_at_end_by_team": by_team,
         "overdue_at_end": todo.filter(due_at__lt=end).count(),
     }
+
+
+# --- Cases (issue 6) ------------------------------------------------------------------------------
+
+
+def case_conversations(*, user, case) -> list[Conversation]:
+    """The conversations about a case on any channel that this user may see, latest first."""
+    return list(
+        visible_conversations(user)
+        .filter(case=case)
+        .select_related("account", "contact", "assignee")
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def conversation_prefill_text(conversation: Conversation) -> str:
+    """The citizen's words so far: what the registration form starts from."""
+    texts = conversation.messages.filter(direction=Message.Direction.INBOUND).order_by("created_at", "pk")
+    return "\n".join(texts.values_list("text", flat=True)[:5])[:5000]
