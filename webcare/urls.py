@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from inbox.api import api
+from inbox.api_cases import router as cases_api_router
 from inbox.views import home
 
 from .health import healthz
+
+api.add_router("", cases_api_router)
 
 urlpatterns = [
     path("", home, name="home"),
