@@ -163,6 +163,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("INBOX_POLL_TICK_SECONDS", "5")),
     },
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
+    "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
 }
 
 # The inbox's own knobs.
