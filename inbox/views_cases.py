@@ -55,7 +55,12 @@ def _prefill(conversation) -> dict:
 
 def _register_context(conversation, form) -> dict:
     missing = [form[name] for name in ("category", "description", "location") if not form[name].value()]
-    return {"conversation": conversation, "form": form, "missing": missing}
+    return {
+        "conversation": conversation,
+        "form": form,
+        "missing": missing,
+        "missing_names": [field.name for field in missing],
+    }
 
 
 @login_required
@@ -80,7 +85,7 @@ def case_register(request, pk: int):
             if not request.htmx:
                 messages.success(request, notice)
                 return redirect("inbox:conversation", pk=conversation.pk)
-            typed = request.POST.get("text", "").strip()
+            typed = request.POST.get("reply", "").strip()  # what the agent had in the reply box
             context = {
                 "case": case,
                 "conversation": conversation,
@@ -139,12 +144,13 @@ def _case_context(request, case: Case, **extra) -> dict:
         "timeline": case_selectors.case_timeline(case),
         "can_work": can_work(request.user),
         "status_choices": [(value, Status(value).label) for value in allowed_next(case.status)],
-        "contact_form": ManualContactForm(),
+        "contact_form": ManualContactForm(auto_id="contact_%s"),
         "tell_to": tell_to,
         "tell_can": bool(tell_to and can_work_on(request.user, tell_to)),
         "manual_is_later": manual_is_later,
         "tell_form": TellForm(
-            initial={"conversation": tell_to.pk if tell_to else 0, "text": case_services.status_notice(case)}
+            auto_id="tell_%s",
+            initial={"conversation": tell_to.pk if tell_to else 0, "text": case_services.status_notice(case)},
         ),
         **extra,
     }

@@ -67,7 +67,7 @@ def test_register_puts_the_number_in_the_reply_box(agent_client, lamp_conversati
             "category": "verlichting",
             "description": "Lamp kapot",
             "location": "Adelaarstraat 23",
-            "text": "Hallo,",
+            "reply": "Hallo,",
         },
         **HTMX,
     )
