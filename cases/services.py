@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import numbers
 from .models import Case, CaseEvent, CaseNumberCounter, Category, ManualContact
-from .workflow import Status, can_transition
+from .workflow import CLOSED_STATUSES, Status, can_transition
 
 logger = logging.getLogger(__name__)
 
@@ -294,3 +294,22 @@ def cases_sync_pending() -> int:
     for case_id in case_ids:
         enqueue_backoffice_register(case_id)
     return len(case_ids)
+
+
+def cases_open_in_backoffice(limit: int = 500) -> list[Case]:
+    """Registered in a back office and not closed here: the cases whose status is worth pulling."""
+    return list(
+        Case.objects.filter(sync_state=Case.SyncState.SYNCED)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("registered_by")
+        .order_by("updated_at")[:limit]
+    )
+
+
+def case_status_from_backoffice(*, case_id: int, status: str) -> bool:
+    """Apply a status the back office reports; False when the table does not allow it from here."""
+    case = Case.objects.get(pk=case_id)
+    if case.status == status or not can_transition(case.status, status):
+        return False
+    case_status_change(case_id=case_id, user=None, status=status, source="backoffice")
+    return True

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from . import services
 from .backends import BackendError, TemporaryBackendError, get_backend
+from .workflow import Status
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +49,21 @@ def case_backoffice_register(self, case_id: int) -> str:
 @shared_task(name="cases.tasks.sync_pending")
 def sync_pending() -> int:
     return services.cases_sync_pending()
+
+
+@shared_task(name="cases.tasks.pull_backoffice_status")
+def pull_backoffice_status() -> int:
+    """Cases the back office has closed become resolved here, so the agent can tell the citizen.
+
+    Each case is looked at on its own: one that cannot be read is logged and the rest go on.
+    """
+    changed = 0
+    for case in services.cases_open_in_backoffice():
+        try:
+            closed = get_backend(case.backend).is_closed(case)
+        except BackendError as exc:
+            logger.warning("Could not read the back-office status of %s: %s", case.number, exc)
+            continue
+        if closed and services.case_status_from_backoffice(case_id=case.pk, status=Status.RESOLVED):
+            changed += 1
+    return changed

@@ -164,6 +164,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
+    "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
 }
 
 # The inbox's own knobs.

@@ -21,12 +21,17 @@ class TemporaryBackendError(BackendError):
 class Backend(Protocol):
     def register(self, case: Case, *, on_reference: Callable[[str], None]) -> str: ...
 
+    def is_closed(self, case: Case) -> bool: ...
+
 
 class LocalBackend:
     """The case lives here only: nothing to do."""
 
     def register(self, case: Case, *, on_reference: Callable[[str], None]) -> str:
         return ""
+
+    def is_closed(self, case: Case) -> bool:
+        return False
 
 
 def get_backend(name: str) -> Backend:

@@ -79,14 +79,16 @@ class ZGWBackend:
         }
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
-    def _call(self, case: Case, method: str, path: str, *, json=None, params=None, crs: bool = False) -> dict:
+    def _call(
+        self, case: Case, method: str, path: str, *, json=None, params=None, crs: bool = False, url: str = ""
+    ) -> dict:
         headers = {"Authorization": f"Bearer {self._token(case)}", "Accept": "application/json"}
         if crs:
             # The standard's spec asks for both on every /zaken call, GET included.
             headers["Accept-Crs"] = headers["Content-Crs"] = CRS
         if json is not None:
             headers["Content-Type"] = "application/json"
-        url = f"{self.base_url}{path}"
+        url = url or f"{self.base_url}{path}"
         try:
             response = self.session.request(
                 method, url, json=json, params=params, headers=headers, timeout=self.timeout
@@ -171,3 +173,12 @@ class ZGWBackend:
 
     def _create_rol(self, case: Case, zaak_url: str) -> None:
         self._call(case, "POST", "/rollen", json=self.rol_body(case, zaak_url))
+
+    # --- Status from the back office ------------------------------------------------------------
+
+    def is_closed(self, case: Case) -> bool:
+        """Whether the back office has closed the zaak (an einddatum is set)."""
+        if not case.backend_reference.startswith(self.base_url + "/zaken/"):
+            raise BackendError(f"{case.number}: {case.backend_reference!r} is not a zaak of {self.base_url}")
+        zaak = self._call(case, "GET", "/zaken/{uuid}", crs=True, url=case.backend_reference)
+        return bool(zaak.get("einddatum"))

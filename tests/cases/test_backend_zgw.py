@@ -236,3 +236,41 @@ def test_unknown_backend_is_an_error():
 
     with pytest.raises(BackendError, match="Unknown case backend 'nope'"):
         get_backend("nope")
+
+
+def test_a_zaak_closed_in_the_back_office_resolves_the_case(zgw, agent):
+    from cases.tasks import pull_backoffice_status
+
+    case = _register(agent)
+    other = _register(agent)
+    case_backoffice_register.apply(args=(case.pk,))
+    case_backoffice_register.apply(args=(other.pk,))
+    assert pull_backoffice_status.apply().get() == 0
+
+    zgw.zaken[0]["einddatum"] = "2026-03-01"
+    assert pull_backoffice_status.apply().get() == 1
+
+    case.refresh_from_db()
+    other.refresh_from_db()
+    assert (case.status, other.status) == ("resolved", "registered")
+    event = case.events.last()
+    assert (event.kind, event.actor, event.from_status, event.to_status, event.data["source"]) == (
+        CaseEvent.Kind.STATUS_CHANGED,
+        None,
+        "registered",
+        "resolved",
+        "backoffice",
+    )
+    assert pull_backoffice_status.apply().get() == 0  # nothing twice
+    assert zgw.violations == []
+
+
+def test_an_unreadable_back_office_status_skips_that_case_only(zgw, agent):
+    from cases.tasks import pull_backoffice_status
+
+    case = _register(agent)
+    case_backoffice_register.apply(args=(case.pk,))
+    zgw.fail_next = [503]
+    assert pull_backoffice_status.apply().get() == 0
+    case.refresh_from_db()
+    assert case.status == "registered"

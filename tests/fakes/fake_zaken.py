@@ -131,6 +131,11 @@ class FakeZaken:
             return self._create_zaak(request)
         if route == ("GET", "/zaken"):
             return self._list(self.zaken, request, ("identificatie", "bronorganisatie"))
+        if request.method == "GET" and route[1].startswith("/zaken/"):
+            found = [z for z in self.zaken if z["url"].endswith(route[1])]
+            if not found:
+                return self._json({"detail": "Niet gevonden."}, status=404)
+            return self._json(found[0], headers={"Content-Crs": "EPSG:4326"})
         if route == ("POST", "/rollen"):
             return self._create_rol(request)
         if route == ("GET", "/rollen"):
