@@ -74,7 +74,7 @@ def team_choices() -> list[Team]:
 def conversation_get(*, user, conversation_id: int) -> Conversation | None:
     return (
         visible_conversations(user)
-        .select_related("account", "contact", "team", "assignee")
+        .select_related("account", "contact", "team", "assignee", "case")
         .filter(pk=conversation_id)
         .first()
     )
