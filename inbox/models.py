@@ -120,6 +120,10 @@ class Conversation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The case (zaak) this conversation is about, on whatever channel; set by inbox.services_cases.
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
+    )
     # Bumped by every change, including its messages: the cheap "has anything changed" check.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -202,6 +206,9 @@ class Event(models.Model):
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
+        CASE_REGISTERED = "case_registered", _("Case registered")
+        CASE_LINKED = "case_linked", _("Linked to a case")
+        CASE_STATUS_TOLD = "case_status_told", _("Citizen told the case status")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

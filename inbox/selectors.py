@@ -71,7 +71,7 @@ def team_choices() -> list[Team]:
 def conversation_get(*, user, conversation_id: int) -> Conversation | None:
     return (
         visible_conversations(user)
-        .select_related("account", "contact", "team", "assignee")
+        .select_related("account", "contact", "team", "assignee", "case")
         .filter(pk=conversation_id)
         .first()
     )
@@ -95,3 +95,21 @@ def contact_history(*, user, conversation: Conversation) -> list[Conversation]:
         .order_by("-last_message_at")[:20]
     )
 
+
+# --- Cases (issue 6) ------------------------------------------------------------------------------
+
+
+def case_conversations(*, user, case) -> list[Conversation]:
+    """The conversations about a case on any channel that this user may see, latest first."""
+    return list(
+        visible_conversations(user)
+        .filter(case=case)
+        .select_related("account", "contact", "assignee")
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def conversation_prefill_text(conversation: Conversation) -> str:
+    """The citizen's words so far: what the registration form starts from."""
+    texts = conversation.messages.filter(direction=Message.Direction.INBOUND).order_by("created_at", "pk")
+    return "\n".join(texts.values_list("text", flat=True)[:5])[:5000]

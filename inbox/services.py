@@ -174,6 +174,11 @@ def _message_store(account: Account, conversation: Conversation, item: IncomingM
         _transition(conversation, State.OPEN, kind=kind, message=item.platform_id)
         conversation.due_at = deadlines.due_at(item.created_at, urgent=conversation.priority > 0)
     conversation.save()
+    if not item.outbound:
+        # A message naming a known case number links its conversation to that case (issue 6).
+        from .services_cases import cases_link_named
+
+        cases_link_named(conversation=conversation, message=message)
     return message
 
 

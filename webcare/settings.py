@@ -168,6 +168,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
     "peak-check": {"task": "reports.tasks.peak_check", "schedule": 300.0},
     "freeze-finished-days": {"task": "reports.tasks.snapshots_backfill", "schedule": crontab(hour=0, minute=10)},
+    "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
+    "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
 }
 
 # The inbox's own knobs.
@@ -180,6 +182,20 @@ INBOX_SENDING_STALE_MINUTES = 10
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
 REPORTS_PEAK_FACTOR = float(os.environ.get("REPORTS_PEAK_FACTOR", "3"))
+
+# Cases (issue 6): numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
+CASES_NUMBER_PREFIX = os.environ.get("CASES_NUMBER_PREFIX", "ZAAK")
+CASES_NUMBER_DIGITS = int(os.environ.get("CASES_NUMBER_DIGITS", "7"))
+CASES_BACKEND = os.environ.get("CASES_BACKEND", "local")
+CASES_SYNC_STALE_MINUTES = 10
+ZGW_ZAKEN_URL = os.environ.get("ZGW_ZAKEN_URL", "")  # e.g. https://openzaak.example.nl/zaken/api/v1
+ZGW_CLIENT_ID = os.environ.get("ZGW_CLIENT_ID", "")
+ZGW_SECRET = os.environ.get("ZGW_SECRET", "")
+ZGW_ZAAKTYPE = os.environ.get("ZGW_ZAAKTYPE", "")  # URL of a published zaaktype
+ZGW_ROLTYPE = os.environ.get("ZGW_ROLTYPE", "")  # URL of the roltype for the citizen (initiator)
+ZGW_BRONORGANISATIE = os.environ.get("ZGW_BRONORGANISATIE", "")  # RSIN, 9 digits
+ZGW_VERANTWOORDELIJKE_ORGANISATIE = os.environ.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE", "")
+ZGW_TIMEOUT_SECONDS = float(os.environ.get("ZGW_TIMEOUT_SECONDS", "10"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,69 @@
+"""Registering cases in the back office. Tasks take ids and are safe to run twice."""
+
+import logging
+
+from celery import shared_task
+
+from . import services
+from .backends import BackendError, TemporaryBackendError, get_backend
+from .workflow import Status
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 6
+
+
+def _backoff(retries: int) -> int:
+    return min(30 * 2**retries, 3600)
+
+
+@shared_task(bind=True, name="cases.tasks.case_backoffice_register", max_retries=MAX_RETRIES)
+def case_backoffice_register(self, case_id: int) -> str:
+    case = services.case_backoffice_start(case_id=case_id)
+    if case is None:
+        return "skipped"  # registered already, or another worker has it
+    try:
+        backend = get_backend(case.backend)
+        reference = backend.register(
+            case, on_reference=lambda ref: services.case_backoffice_progress(case_id=case_id, reference=ref)
+        )
+    except TemporaryBackendError as exc:
+        will_retry = self.request.retries < self.max_retries
+        services.case_backoffice_mark_failed(case_id=case_id, error=str(exc), will_retry=will_retry)
+        if will_retry and not self.request.is_eager:
+            raise self.retry(countdown=_backoff(self.request.retries), exc=exc) from exc
+        if will_retry:
+            return "retry"
+        return "failed"
+    except BackendError as exc:
+        services.case_backoffice_mark_failed(case_id=case_id, error=str(exc))
+        return "failed"
+    except Exception as exc:  # a bug must not leave the case stuck in "syncing"
+        logger.exception("Back-office registration of case %s crashed", case_id)
+        services.case_backoffice_mark_failed(case_id=case_id, error=f"{exc.__class__.__name__}: {exc}")
+        return "failed"
+    services.case_backoffice_mark_synced(case_id=case_id, reference=reference)
+    return "synced"
+
+
+@shared_task(name="cases.tasks.sync_pending")
+def sync_pending() -> int:
+    return services.cases_sync_pending()
+
+
+@shared_task(name="cases.tasks.pull_backoffice_status")
+def pull_backoffice_status() -> int:
+    """Cases the back office has closed become resolved here, so the agent can tell the citizen.
+
+    Each case is looked at on its own: one that cannot be read is logged and the rest go on.
+    """
+    changed = 0
+    for case in services.cases_open_in_backoffice():
+        try:
+            closed = get_backend(case.backend).is_closed(case)
+        except BackendError as exc:
+            logger.warning("Could not read the back-office status of %s: %s", case.number, exc)
+            continue
+        if closed and services.case_status_from_backoffice(case_id=case.pk, status=Status.RESOLVED):
+            changed += 1
+    return changed
