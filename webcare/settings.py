@@ -171,6 +171,11 @@ INBOX_WORKDAY_END = os.environ.get("INBOX_WORKDAY_END", "17:00")
 INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
 INBOX_SENDING_STALE_MINUTES = 10
 
+# X (Twitter): every API call, read or write, goes to this base URL (a fake server in tests).
+X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.twitter.com").rstrip("/")
+X_API_CONNECT_TIMEOUT = float(os.environ.get("X_API_CONNECT_TIMEOUT", "5"))
+X_API_READ_TIMEOUT = float(os.environ.get("X_API_READ_TIMEOUT", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
