@@ -6,6 +6,7 @@ its page still comes through. Retweets are dropped; the account's own posts come
 """
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass, field
 
@@ -203,7 +204,15 @@ def normalize_page(page: Page, convert, *, account_user_id: str, what: str) -> l
             item = convert(entry, page, account_user_id=account_user_id)
         except Malformed as exc:
             ident = entry.get("id") if isinstance(entry, dict) else None
-            logger.warning("Skipped malformed X %s #%d (id %r): %s", what, position, str(ident)[:40], exc)
+            # The item itself goes into the log, so nothing is lost without a trace.
+            logger.warning(
+                "Skipped malformed X %s #%d (id %r): %s. Item: %s",
+                what,
+                position,
+                str(ident)[:40],
+                exc,
+                json.dumps(entry, default=str)[:2000],
+            )
             continue
         if item is not None:
             items.append(item)
