@@ -220,7 +220,9 @@ def monitoring_hits_record(*, account_id: int, query: str, items: Sequence[Incom
 def _hit_for_decision(hit_id: int) -> MonitoringHit:
     hit = MonitoringHit.objects.select_for_update().select_related("account").get(pk=hit_id)
     if hit.state != MonitoringHit.State.NEW:
-        raise ServiceError(_("Someone already decided on this post (%(state)s).") % {"state": hit.get_state_display()})
+        raise ServiceError(
+            _("Someone already decided on this post (%(state)s).") % {"state": hit.get_state_display()}
+        )
     return hit
 
 
@@ -245,11 +247,15 @@ def monitoring_hit_promote(*, hit_id: int, user: AbstractBaseUser) -> Conversati
         raw=json.loads(hit.raw) if hit.raw else {},
     )
     known = Message.objects.filter(account=account, platform_id=hit.platform_id).first()
-    conversation = known.conversation if known else (
-        Conversation.objects.filter(account=account, thread_key=hit.thread_key)
-        .exclude(state=State.CLOSED)
-        .order_by("-pk")
-        .first()
+    conversation = (
+        known.conversation
+        if known
+        else (
+            Conversation.objects.filter(account=account, thread_key=hit.thread_key)
+            .exclude(state=State.CLOSED)
+            .order_by("-pk")
+            .first()
+        )
     )
     if conversation is None:
         conversation = Conversation.objects.create(
@@ -261,7 +267,12 @@ def monitoring_hit_promote(*, hit_id: int, user: AbstractBaseUser) -> Conversati
             last_message_at=hit.created_at,
         )
         _event(
-            conversation, kind=Event.Kind.PROMOTED, actor=user, to_state=State.NEW, query=hit.query, hit=hit.pk
+            conversation,
+            kind=Event.Kind.PROMOTED,
+            actor=user,
+            to_state=State.NEW,
+            query=hit.query,
+            hit=hit.pk,
         )
     else:
         conversation = _locked(conversation.pk)

@@ -150,7 +150,10 @@ def test_add_account_x_stores_credentials_encrypted_and_never_prints_them(teams)
     assert out.startswith("Added X GemeenteUtrecht (team wijkbureau-oost")
     account = Account.objects.get(platform="x")
     assert account.credentials["bearer_token"] == "BEARER-SECRET"
-    assert account.config == {"user_id": "1500000000000000001", "monitor": ["#gladheid030", '"gemeente utrecht" -is:retweet']}
+    assert account.config == {
+        "user_id": "1500000000000000001",
+        "monitor": ["#gladheid030", '"gemeente utrecht" -is:retweet'],
+    }
     assert account.poll_interval_seconds == 60
     with connection.cursor() as cursor:
         cursor.execute("SELECT credentials FROM inbox_account WHERE id = %s", [account.pk])

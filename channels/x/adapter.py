@@ -268,7 +268,9 @@ class XAdapter(Adapter):
             )
             event_id = (body.get("data") or {}).get("dm_event_id") if isinstance(body, dict) else None
             if not event_id:
-                raise ReplyRejected("X accepted the message but returned no id; check on X whether it was sent.")
+                raise ReplyRejected(
+                    "X accepted the message but returned no id; check on X whether it was sent."
+                )
             return f"dm-{event_id}"
         if not reply.in_reply_to.isdigit():
             raise ReplyRejected("There is no tweet to reply to in this conversation.")

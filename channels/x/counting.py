@@ -20,7 +20,7 @@ JOINERS = [(0x200D, 0x200D), (0xFE0E, 0xFE0F), (0x1F3FB, 0x1F3FF), (0x20E3, 0x20
 # Written so that Python's re and JavaScript's RegExp (flag "giu") read it the same way.
 URL_PATTERN = (
     r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,:;!?'\)\]]"
-    r"|(?<![@\w.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:nl|com|org|net|eu|info|io|be|de|gov|edu)\b"
+    r"|(?<![@a-z0-9_.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:nl|com|org|net|eu|info|io|be|de|gov|edu)\b"
     r"(?:/[^\s<>\"]*[^\s<>\".,:;!?'\)\]])?"
 )
 

@@ -88,7 +88,9 @@ def _references(tweet: dict) -> dict[str, str]:
     if not isinstance(refs, list):
         raise Malformed("referenced_tweets is not a list")
     return {
-        str(ref.get("type")): _id(ref.get("id"), "referenced tweet id") for ref in refs if isinstance(ref, dict)
+        str(ref.get("type")): _id(ref.get("id"), "referenced tweet id")
+        for ref in refs
+        if isinstance(ref, dict)
     }
 
 
@@ -127,9 +129,11 @@ def tweet_to_incoming(tweet, page: Page, *, account_user_id: str) -> IncomingMes
     conversation_id = tweet.get("conversation_id")
     thread_key = _id(conversation_id, "conversation_id") if conversation_id else tweet_id
     in_reply_to = references.get("replied_to", "")
-    place = page.places.get(str((tweet.get("geo") or {}).get("place_id", "")), {}) if isinstance(
-        tweet.get("geo"), dict
-    ) else {}
+    place = (
+        page.places.get(str((tweet.get("geo") or {}).get("place_id", "")), {})
+        if isinstance(tweet.get("geo"), dict)
+        else {}
+    )
     raw = {"tweet": tweet, "author": author}
     if place:
         raw["place"] = place

@@ -132,7 +132,9 @@ class FakeX:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self.url
 
     @property
@@ -201,11 +203,19 @@ class FakeX:
                     time.sleep(fault.delay)
                 if fault.status:
                     return fault.status, fault.body, fault.headers
-        headers = {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "448", "x-rate-limit-reset": "1665183228"}
+        headers = {
+            "x-rate-limit-limit": "450",
+            "x-rate-limit-remaining": "448",
+            "x-rate-limit-reset": "1665183228",
+        }
         if method == "GET" and path.startswith("/2/users/") and path.endswith("/mentions"):
             return 200, self.page(self.mentions, params, token_param="pagination_token"), headers
         if method == "GET" and path == "/2/dm_events":
-            return 200, self.page(self.dm_events, params, token_param="pagination_token", since_filter=False), headers
+            return (
+                200,
+                self.page(self.dm_events, params, token_param="pagination_token", since_filter=False),
+                headers,
+            )
         if method == "GET" and path == "/2/tweets/search/recent":
             items = self.search.get(params.get("query", ""), [])
             return 200, self.page(items, params, token_param="next_token"), headers
@@ -223,11 +233,17 @@ class FakeX:
             author = (body or {}).get("author_id") or "2600000000000000001"
             if author not in self.users:
                 self.user(author, (body or {}).get("username", "burger"), (body or {}).get("name", "Burger"))
-            extra = {k: v for k, v in (body or {}).items() if k not in ("text", "author_id", "username", "name")}
+            extra = {
+                k: v for k, v in (body or {}).items() if k not in ("text", "author_id", "username", "name")
+            }
             return 201, {"data": self.mention((body or {}).get("text", ""), author_id=author, **extra)}, {}
         if method == "GET" and path == "/_fake/posted":
             return 200, {"tweets": self.posted_tweets, "dms": self.posted_dms}, {}
-        return 404, {"title": "Not Found Error", "detail": f"No route {method} {path}", "type": "about:blank"}, {}
+        return (
+            404,
+            {"title": "Not Found Error", "detail": f"No route {method} {path}", "type": "about:blank"},
+            {},
+        )
 
 
 def _numeric_id(item) -> bool:

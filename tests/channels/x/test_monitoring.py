@@ -15,7 +15,9 @@ def hit(x_account, fake_x, citizens):
         config={"user_id": USER_ID, "monitor": ['"gemeente utrecht" -is:retweet', "#gladheid030"]}
     )
     tweet = fake_x.search_hit(
-        "#gladheid030", "Volgende week verhuis ik naar Utrecht! #gladheid030", author_id=citizens["anna"]["id"]
+        "#gladheid030",
+        "Volgende week verhuis ik naar Utrecht! #gladheid030",
+        author_id=citizens["anna"]["id"],
     )
     polling.poll_account(x_account.pk)
     return MonitoringHit.objects.get(platform_id=tweet["id"])
@@ -24,7 +26,11 @@ def hit(x_account, fake_x, citizens):
 def test_a_promoted_hit_enters_the_queue_as_a_conversation_with_a_timeline_event(hit, agent, fake_x):
     conversation = monitoring_hit_promote(hit_id=hit.pk, user=agent)
 
-    assert (conversation.state, conversation.team.slug, conversation.thread_key) == ("new", "kcc", hit.platform_id)
+    assert (conversation.state, conversation.team.slug, conversation.thread_key) == (
+        "new",
+        "kcc",
+        hit.platform_id,
+    )
     assert conversation.contact.handle == "anna_utrecht"
     message = conversation.messages.get()
     assert (message.platform_id, message.direction, message.kind, message.text) == (
@@ -63,7 +69,9 @@ def test_a_dismissed_hit_never_reaches_the_queue(hit, agent):
     assert not Message.objects.exists()
 
 
-def test_promoting_a_hit_that_already_came_as_a_mention_joins_that_conversation(hit, x_account, fake_x, agent):
+def test_promoting_a_hit_that_already_came_as_a_mention_joins_that_conversation(
+    hit, x_account, fake_x, agent
+):
     fake_x.mentions.insert(0, {**fake_x.search["#gladheid030"][0], "text": "@GemeenteTest ook aan jullie"})
     polling.poll_account(x_account.pk)
     existing = Conversation.objects.get()

@@ -114,7 +114,11 @@ def test_a_thread_with_our_own_reply_inside_is_one_conversation(x_account, fake_
     conversation = Conversation.objects.get()
     assert conversation.thread_key == question["id"]
     directions = list(conversation.messages.values_list("platform_id", "direction", "send_status"))
-    assert directions == [(question["id"], "in", ""), (ours["id"], "out", "sent"), (follow_up["id"], "in", "")]
+    assert directions == [
+        (question["id"], "in", ""),
+        (ours["id"], "out", "sent"),
+        (follow_up["id"], "in", ""),
+    ]
     # Our answer counted as a response; the follow-up makes it work again.
     assert conversation.first_response_at is not None
     assert conversation.state == "open"
@@ -220,7 +224,10 @@ def test_direct_messages_become_one_private_conversation_per_citizen(x_account, 
     anna = citizens["anna"]["id"]
     first = fake_x.dm("Mijn paspoort is verlopen.", sender_id=anna, created_at="2026-01-15T11:00:00.000Z")
     ours = fake_x.dm(
-        "Maak een afspraak via de website.", sender_id=USER_ID, other_id=anna, created_at="2026-01-15T11:05:00.000Z"
+        "Maak een afspraak via de website.",
+        sender_id=USER_ID,
+        other_id=anna,
+        created_at="2026-01-15T11:05:00.000Z",
     )
 
     assert poll(x_account) == "ok: 2 new"
@@ -261,7 +268,9 @@ def test_without_dm_access_mentions_still_arrive_and_dms_wait_a_day(x_account, f
 
 def test_monitoring_hits_stay_out_of_the_queue(x_account, fake_x, citizens):
     Account.objects.filter(pk=x_account.pk).update(config={"user_id": USER_ID, "monitor": ["#gladheid030"]})
-    hit = fake_x.search_hit("#gladheid030", "Fietspad is een ijsbaan #gladheid030", author_id=citizens["anna"]["id"])
+    hit = fake_x.search_hit(
+        "#gladheid030", "Fietspad is een ijsbaan #gladheid030", author_id=citizens["anna"]["id"]
+    )
     retweet = fake_x.search_hit(
         "#gladheid030",
         "RT @x: ijs #gladheid030",
@@ -318,7 +327,11 @@ def test_a_429_without_reset_header_waits_fifteen_minutes(x_account, fake_x):
     assert poll(x_account) == "rate_limited"
 
     x_account.refresh_from_db()
-    assert before + dt.timedelta(minutes=15) <= x_account.next_poll_at <= timezone.now() + dt.timedelta(minutes=15)
+    assert (
+        before + dt.timedelta(minutes=15)
+        <= x_account.next_poll_at
+        <= timezone.now() + dt.timedelta(minutes=15)
+    )
 
 
 def test_other_accounts_keep_polling_while_one_is_rate_limited(x_account, fake_x, citizens, teams):
@@ -329,7 +342,9 @@ def test_other_accounts_keep_polling_while_one_is_rate_limited(x_account, fake_x
         credentials=x_account.credentials,
         config={"user_id": "1500000000000000002"},
     )
-    fake_x.fail("/2/users/1500000000000000001/", 429, RATE_LIMIT_BODIES[0], {"x-rate-limit-reset": "9999999999"})
+    fake_x.fail(
+        "/2/users/1500000000000000001/", 429, RATE_LIMIT_BODIES[0], {"x-rate-limit-reset": "9999999999"}
+    )
 
     assert poll(x_account) == "rate_limited"
     assert poll(other) == "ok: 0 new"
@@ -387,7 +402,11 @@ def test_a_timeout_is_a_transient_error(x_account, fake_x, settings):
 
 
 def test_a_401_marks_the_account_for_reconnection_without_retrying(x_account, fake_x, client):
-    fake_x.fail("/2/users/", 401, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"})
+    fake_x.fail(
+        "/2/users/",
+        401,
+        {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"},
+    )
 
     assert poll(x_account) == "needs_reconnect"
 

@@ -42,7 +42,9 @@ def test_a_reply_is_posted_in_reply_to_the_tweet_with_its_text(mention, fake_x, 
     assert (message.send_status, message.platform_id) == ("sent", fake_x.posted_tweets[0]["id"])
 
 
-def test_the_sent_tweet_is_recognised_as_ours_on_the_next_poll(mention, x_account, fake_x, agent, citizens, no_enqueue):
+def test_the_sent_tweet_is_recognised_as_ours_on_the_next_poll(
+    mention, x_account, fake_x, agent, citizens, no_enqueue
+):
     conversation = Conversation.objects.get()
     message = reply_queue(conversation_id=conversation.pk, user=agent, text="Wij kijken ernaar.")
     send_reply(message.pk)
@@ -126,7 +128,12 @@ def test_a_403_on_posting_fails_the_reply_with_the_reason(mention, x_account, fa
     fake_x.fail(
         "/2/tweets",
         403,
-        {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank", "title": "Forbidden", "status": 403},
+        {
+            "detail": "You are not allowed to create a Tweet with duplicate content.",
+            "type": "about:blank",
+            "title": "Forbidden",
+            "status": 403,
+        },
     )
 
     assert send_reply(message.pk) == "failed"
