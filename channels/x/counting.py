@@ -18,10 +18,12 @@ LIGHT_RANGES = [(0, 4351), (8192, 8205), (8208, 8223), (8242, 8247)]
 # Code points that add nothing after an emoji: ZWJ, variation selectors, skin tones, keycap.
 JOINERS = [(0x200D, 0x200D), (0xFE0E, 0xFE0F), (0x1F3FB, 0x1F3FF), (0x20E3, 0x20E3), (0xE0020, 0xE007F)]
 # Written so that Python's re and JavaScript's RegExp (flag "giu") read it the same way.
+_URL_CHAR = r"""[^\s<>"]"""
+_URL_END = r"""[^\s<>".,:;!?')\]]"""  # trailing punctuation is not part of a URL
 URL_PATTERN = (
-    r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,:;!?'\)\]]"
+    rf"(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
     r"|(?<![@a-z0-9_.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:nl|com|org|net|eu|info|io|be|de|gov|edu)\b"
-    r"(?:/[^\s<>\"]*[^\s<>\".,:;!?'\)\]])?"
+    rf"(?:/{_URL_CHAR}*{_URL_END})?"
 )
 
 RULES = {
