@@ -6,7 +6,8 @@ queries whose hits go to the monitoring view, never to the queue). Credentials (
 
 The cursor is a small JSON object: ``m`` the newest mention id seen (X's ``since_id`` is
 exclusive), ``d`` the newest DM event id, ``s`` per monitoring query its newest hit id,
-``dm_off`` until when DMs are not tried again after X refused them (no DM access).
+``dm_off`` until when DMs are not tried again after X refused them (no DM access), ``dm_at``
+when DMs were last read (config ``dm_interval_seconds``, default 120, spaces DM reads out).
 """
 
 import datetime as dt
@@ -56,6 +57,7 @@ MAX_MENTION_PAGES = 10
 MAX_DM_PAGES = 10
 MAX_SEARCH_PAGES = 3
 DM_RETRY_AFTER = dt.timedelta(hours=24)
+DM_INTERVAL_SECONDS = 120
 
 
 def _query_key(query: str) -> str:
@@ -166,10 +168,19 @@ class XAdapter(Adapter):
         return items, newest, warning
 
     def _direct_messages(self, state: dict) -> list:
+        now = timezone.now()
         off_until = state.get("dm_off")
-        if off_until and dt.datetime.fromisoformat(off_until) > timezone.now():
+        if off_until and dt.datetime.fromisoformat(off_until) > now:
             return []
         state.pop("dm_off", None)
+        # DM reads have the tightest limit (15 per 15 minutes per user): not on every poll.
+        interval = dt.timedelta(
+            seconds=float(self.account.config.get("dm_interval_seconds", DM_INTERVAL_SECONDS))
+        )
+        last = state.get("dm_at")
+        if last and now - dt.datetime.fromtimestamp(int(last), dt.UTC) < interval:
+            return []
+        state["dm_at"] = str(int(now.timestamp()))
         known = state.get("d", "")
         items, newest = [], known
 

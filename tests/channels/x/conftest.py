@@ -31,7 +31,7 @@ def x_account(teams, fake_x):
         handle="GemeenteTest",
         team=teams["kcc"],
         credentials=CREDENTIALS,
-        config={"user_id": USER_ID, "monitor": []},
+        config={"user_id": USER_ID, "monitor": [], "dm_interval_seconds": 0},
     )
 
 

@@ -446,3 +446,13 @@ def test_no_x_user_id_means_reconnect(x_account, fake_x):
     assert poll(x_account) == "needs_reconnect"
     assert fake_x.requests == []
     assert not Event.objects.exists()
+
+
+def test_direct_messages_are_read_at_most_every_two_minutes_by_default(x_account, fake_x):
+    Account.objects.filter(pk=x_account.pk).update(config={"user_id": USER_ID})
+
+    poll(x_account)
+    poll(x_account)
+
+    assert len(fake_x.requests_to("/2/dm_events")) == 1
+    assert len(mentions_requests(fake_x)) == 2
