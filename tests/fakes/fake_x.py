@@ -6,7 +6,9 @@ recorded so tests can assert what was sent. Faults are scripted per path: a stat
 and headers, or a delay (for timeouts), served once each.
 
 Standalone, with a little Dutch demo data: ``python -m tests.fakes.fake_x --port 8765``.
-Add a mention while it runs: ``curl -X POST localhost:8765/_fake/mentions -d '{"text": "..."}'``.
+Add a mention while it runs: ``curl -X POST localhost:8765/_fake/mentions -d '{"text": "..."}'``;
+make the next call fail: ``curl -X POST localhost:8765/_fake/fail -d '{"path": "/2/users/", "status": 401}'``;
+see what was posted: ``curl localhost:8765/_fake/posted``.
 """
 
 import argparse
@@ -42,7 +44,13 @@ class Fault:
 class FakeX:
     """The server's state. Tweets are stored newest first, as X returns them."""
 
-    def __init__(self, account_user_id: str = "1500000000000000001", account_username: str = "GemeenteTest"):
+    def __init__(
+        self,
+        account_user_id: str = "1500000000000000001",
+        account_username: str = "GemeenteTest",
+        clock_start: dt.datetime | None = None,
+        first_id: int = 1_600_000_000_000_000_000,
+    ):
         self.account_user_id = account_user_id
         self.account_username = account_username
         self.mentions: list = []
@@ -57,9 +65,9 @@ class FakeX:
         self.posted_dms: list[dict] = []
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
-        self._ids = itertools.count(1_600_000_000_000_000_000)
+        self._ids = itertools.count(first_id)
         self.lock = threading.Lock()
-        self._clock = dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
+        self._clock = clock_start or dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
         self.server: ThreadingHTTPServer | None = None
 
     # --- Setting up what X holds -------------------------------------------------------------
@@ -237,6 +245,13 @@ class FakeX:
                 k: v for k, v in (body or {}).items() if k not in ("text", "author_id", "username", "name")
             }
             return 201, {"data": self.mention((body or {}).get("text", ""), author_id=author, **extra)}, {}
+        if method == "POST" and path == "/_fake/fail":
+            # {"path": "/2/users/", "status": 401, "body": {...}, "headers": {...}}: the next call fails
+            spec = body if isinstance(body, dict) else {}
+            self.fail(
+                spec.get("path", "/2/"), int(spec.get("status", 500)), spec.get("body"), spec.get("headers")
+            )
+            return 201, {"faults": len(self.faults)}, {}
         if method == "GET" and path == "/_fake/posted":
             return 200, {"tweets": self.posted_tweets, "dms": self.posted_dms}, {}
         return (
@@ -295,7 +310,6 @@ def demo(fake: FakeX) -> None:
         f"@{fake.account_username} Er ligt al drie dagen grofvuil naast de container aan de Biltstraat. "
         "Kan dat worden opgehaald?",
         author_id=anna["id"],
-        created_at="2026-11-29T08:00:00.000Z",
     )
     fake.mention(
         f"@{fake.account_username} Het gaat om de container bij nummer 112.",
@@ -303,12 +317,10 @@ def demo(fake: FakeX) -> None:
         conversation_id=first["id"],
         in_reply_to_user_id=fake.account_user_id,
         referenced_tweets=[{"type": "replied_to", "id": first["id"]}],
-        created_at="2026-11-29T08:05:00.000Z",
     )
     fake.mention(
         f"@{fake.account_username} Wanneer wordt de Amsterdamsestraatweg gestrooid? Het is spiegelglad.",
         author_id="2600000000000000002",
-        created_at="2026-11-29T07:30:00.000Z",
     )
     fake.dm("Goedemorgen, mijn paspoort is verlopen. Moet ik een afspraak maken?", sender_id=anna["id"])
     fake.user("2600000000000000003", "nieuw_in_030", "Sanne")
@@ -316,7 +328,6 @@ def demo(fake: FakeX) -> None:
         "#gladheid030",
         "Fietspad langs de Vecht is één ijsbaan #gladheid030",
         author_id="2600000000000000003",
-        created_at="2026-11-29T06:50:00.000Z",
     )
 
 
@@ -327,7 +338,11 @@ def main() -> None:
     parser.add_argument("--username", default="GemeenteTest")
     parser.add_argument("--empty", action="store_true", help="start without the demo data")
     args = parser.parse_args()
-    fake = FakeX(args.user_id, args.username)
+    # Items without a given time are stamped from an hour ago onwards, like a recent timeline.
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
+    # Snowflake-like ids from the clock, so a restarted fake never reuses an id it served before.
+    first_id = (int(time.time() * 1000) - 1288834974657) << 22
+    fake = FakeX(args.user_id, args.username, clock_start=start, first_id=first_id)
     if not args.empty:
         demo(fake)
     fake.start(args.port)
