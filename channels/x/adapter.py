@@ -21,7 +21,16 @@ from django.utils import timezone
 from inbox.platforms import ReplyRules
 from inbox.services import monitoring_hits_record
 
-from ..base import Adapter, AuthFailed, FetchResult, OutgoingReply, ReplyRejected
+from ..base import (
+    Adapter,
+    AuthFailed,
+    ChannelError,
+    FetchResult,
+    OutgoingReply,
+    RateLimited,
+    ReplyRejected,
+    TransientError,
+)
 from . import normalize
 from .client import build_client, call
 from .counting import MAX_WEIGHTED_LENGTH, RULES, x_length
@@ -90,11 +99,14 @@ class XAdapter(Adapter):
         state = self._state(cursor)
         mentions, state["m"], warning = self._mentions(state.get("m", ""))
         dms = self._direct_messages(state)
-        self._monitor(state)
+        warnings = [warning] if warning else []
+        warnings += self._monitor(state)
         state = {key: value for key, value in state.items() if value}
         # X gives newest first; the inbox wants oldest first.
         items = list(reversed(mentions)) + list(reversed(dms))
-        return FetchResult(items=items, cursor=json.dumps(state, separators=(",", ":")), warning=warning)
+        return FetchResult(
+            items=items, cursor=json.dumps(state, separators=(",", ":")), warning=" ".join(warnings)
+        )
 
     @staticmethod
     def _state(cursor: str) -> dict:
@@ -224,45 +236,70 @@ class XAdapter(Adapter):
         state["d"] = newest
         return items
 
-    def _monitor(self, state: dict) -> None:
+    def _monitor(self, state: dict) -> list[str]:
+        """Run each monitoring query; a query X refuses is skipped with a warning, not the whole poll."""
         cursors = state.get("s") if isinstance(state.get("s"), dict) else {}
-        fresh_cursors = {}
+        fresh_cursors, warnings = {}, []
         for query in self.queries:
             key = _query_key(query)
             since_id = str(cursors.get(key, ""))
-            params = {
-                "max_results": 100,
-                "tweet_fields": TWEET_FIELDS,
-                "expansions": EXPANSIONS,
-                "user_fields": USER_FIELDS,
-                "media_fields": MEDIA_FIELDS,
-                "user_auth": self.read_user_auth,
-            }
-            if since_id:
-                params["since_id"] = since_id
-            hits, newest = [], since_id
-            for number, page in enumerate(
-                self._pages(
-                    self.client.search_recent_tweets,
-                    query,
-                    max_pages=MAX_SEARCH_PAGES,
-                    token_param="next_token",
-                    **params,
+            try:
+                try:
+                    hits, newest = self._search(query, since_id)
+                except (RateLimited, AuthFailed, TransientError):
+                    raise
+                except ChannelError:
+                    if not since_id:
+                        raise
+                    # Recent search refuses a since_id older than its 7-day window: start afresh.
+                    logger.info("Search %r refused since_id %s; searching without it", query, since_id)
+                    hits, newest = self._search(query, "")
+            except (RateLimited, AuthFailed, TransientError):
+                raise
+            except ChannelError as exc:
+                logger.warning("Monitoring query %r of %s refused: %s", query, self.account, exc)
+                warnings.append(
+                    f"Monitoring query {query!r} was refused by X ({exc}); fix it with add_account."
                 )
-            ):
-                if number == 0:
-                    newest = _newer(newest, str(page.meta.get("newest_id") or ""))
-                hits += [
-                    hit
-                    for hit in normalize.normalize_page(
-                        page, normalize.tweet_to_incoming, account_user_id=self.user_id, what="search hit"
-                    )
-                    if not hit.outbound
-                ]
+                fresh_cursors[key] = since_id
+                continue
             # Stored before the cursor moves, idempotently: a crash in between repeats nothing.
             monitoring_hits_record(account_id=self.account.pk, query=query, items=hits)
             fresh_cursors[key] = newest
         state["s"] = {key: value for key, value in fresh_cursors.items() if value}
+        return warnings
+
+    def _search(self, query: str, since_id: str) -> tuple[list, str]:
+        params = {
+            "max_results": 100,
+            "tweet_fields": TWEET_FIELDS,
+            "expansions": EXPANSIONS,
+            "user_fields": USER_FIELDS,
+            "media_fields": MEDIA_FIELDS,
+            "user_auth": self.read_user_auth,
+        }
+        if since_id:
+            params["since_id"] = since_id
+        hits, newest = [], since_id
+        for number, page in enumerate(
+            self._pages(
+                self.client.search_recent_tweets,
+                query,
+                max_pages=MAX_SEARCH_PAGES,
+                token_param="next_token",
+                **params,
+            )
+        ):
+            if number == 0:
+                newest = _newer(newest, str(page.meta.get("newest_id") or ""))
+            hits += [
+                hit
+                for hit in normalize.normalize_page(
+                    page, normalize.tweet_to_incoming, account_user_id=self.user_id, what="search hit"
+                )
+                if not hit.outbound
+            ]
+        return hits, newest
 
     # --- Writing -------------------------------------------------------------------------------
 

@@ -87,3 +87,44 @@ def test_a_search_polls_every_query_and_stores_each_hit_once(hit, x_account, fak
     queries = [r.params["query"] for r in fake_x.requests_to("/2/tweets/search/recent")]
     assert queries == ['"gemeente utrecht" -is:retweet', "#gladheid030"] * 2
     assert MonitoringHit.objects.count() == 1
+
+
+def test_a_query_x_refuses_is_skipped_with_a_warning_and_mentions_still_arrive(x_account, fake_x, citizens):
+    Account.objects.filter(pk=x_account.pk).update(
+        config={"user_id": USER_ID, "monitor": ["(((", "#gladheid030"]}
+    )
+    fake_x.search_hit("#gladheid030", "Glad! #gladheid030", author_id=citizens["anna"]["id"])
+    fake_x.mention("@GemeenteTest vraag", author_id=citizens["piet"]["id"])
+    fake_x.fail(
+        "/2/tweets/search/recent",
+        400,
+        {
+            "title": "Invalid Request",
+            "detail": "There were errors processing your request.",
+            "type": "about:blank",
+        },
+    )
+
+    assert polling.poll_account(x_account.pk) == "ok: 1 new"
+
+    x_account.refresh_from_db()
+    assert x_account.poll_status == "ok"
+    assert "Monitoring query '(((' was refused by X" in x_account.poll_warning
+    assert list(MonitoringHit.objects.values_list("text", flat=True)) == ["Glad! #gladheid030"]
+
+
+def test_a_since_id_older_than_the_search_window_starts_the_query_afresh(hit, x_account, fake_x, citizens):
+    Account.objects.filter(pk=x_account.pk).update(config={"user_id": USER_ID, "monitor": ["#gladheid030"]})
+    newer = fake_x.search_hit(
+        "#gladheid030", "Nog steeds glad #gladheid030", author_id=citizens["piet"]["id"]
+    )
+    fake_x.fail("/2/tweets/search/recent", 400, {"errors": [{"message": "since_id must be within 7 days"}]})
+    fake_x.requests.clear()
+
+    assert polling.poll_account(x_account.pk) == "ok: 0 new"
+
+    searches = [r.params.get("since_id") for r in fake_x.requests_to("/2/tweets/search/recent")]
+    assert searches == [hit.platform_id, None]
+    assert set(MonitoringHit.objects.values_list("platform_id", flat=True)) == {hit.platform_id, newer["id"]}
+    x_account.refresh_from_db()
+    assert x_account.poll_warning == ""
