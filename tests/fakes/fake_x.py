@@ -185,7 +185,9 @@ class FakeX:
             since = int(params["since_id"])
             items = [t for t in items if not _numeric_id(t) or int(t["id"]) > since]
         size = int(params.get("max_results", 10))
-        offset = int(params.get(token_param, "p0")[1:] or 0)
+        token = params.get(token_param, "p0")
+        # Our own tokens are "p<offset>"; one we never gave out (from a documented payload) ends the list.
+        offset = int(token[1:]) if token[:1] == "p" and token[1:].isdigit() else len(items)
         chunk = items[offset : offset + size]
         meta: dict = {"result_count": len(chunk)}
         ids = [t["id"] for t in chunk if _numeric_id(t)]
@@ -282,7 +284,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self.state.requests.append(Recorded(method, url.path, params, body, dict(self.headers.items())))
-        status, payload, headers = self.state.handle(method, url.path, params, body)
+        try:
+            status, payload, headers = self.state.handle(method, url.path, params, body)
+        except Exception as exc:  # a bug in the fake answers 500 rather than dropping the connection
+            status, payload, headers = 500, {"title": "Fake X error", "detail": repr(exc)}, {}
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         try:
             self.send_response(status)
