@@ -25,6 +25,8 @@ __all__ = [
 class FetchResult:
     items: list[IncomingMessage]
     cursor: str
+    # Something an admin should know about this poll (a gap in what the platform returns, say).
+    warning: str = ""
 
 
 @dataclass(frozen=True)

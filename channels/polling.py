@@ -54,7 +54,9 @@ def poll_account(account_id: int) -> str:
         account = Account.objects.select_related("team").get(pk=account_id)
         try:
             result = adapter_for(account).fetch(account.cursor)
-            ingest = messages_ingest(account_id=account.pk, items=result.items, cursor=result.cursor)
+            ingest = messages_ingest(
+                account_id=account.pk, items=result.items, cursor=result.cursor, warning=result.warning
+            )
         except RateLimited as exc:
             logger.warning("Rate limited on %s until %s: %s", account, exc.retry_at, exc)
             account_poll_failed(

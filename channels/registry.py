@@ -4,9 +4,11 @@ from inbox.models import Account
 
 from .base import Adapter
 from .sandbox import SandboxAdapter
+from .x.adapter import XAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     SandboxAdapter.platform: SandboxAdapter,
+    XAdapter.platform: XAdapter,
 }
 
 

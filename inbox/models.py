@@ -70,6 +70,8 @@ class Account(models.Model):
     next_poll_at = models.DateTimeField(null=True, blank=True)
     poll_status = models.CharField(max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER)
     poll_error = models.TextField(blank=True)
+    # A lasting warning from a poll that succeeded (e.g. a gap the platform cannot fill), cleared on reconnect.
+    poll_warning = models.TextField(blank=True)
     # A lease instead of a lock held during network calls: two polls of one account never overlap.
     poll_lease_until = models.DateTimeField(null=True, blank=True)
 
@@ -209,6 +211,7 @@ class Event(models.Model):
         CASE_REGISTERED = "case_registered", _("Case registered")
         CASE_LINKED = "case_linked", _("Linked to a case")
         CASE_STATUS_TOLD = "case_status_told", _("Citizen told the case status")
+        PROMOTED = "promoted", _("Taken from monitoring")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -227,6 +230,46 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.kind} on {self.conversation_id}"
+
+
+class MonitoringHit(models.Model):
+    """A public post found by an account's monitoring query: not in the queue until someone promotes it."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        PROMOTED = "promoted", _("Promoted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="monitoring_hits")
+    query = models.CharField(max_length=500)
+    platform_id = models.CharField(max_length=100)
+    thread_key = models.CharField(max_length=200)
+    author_id = models.CharField(max_length=100)
+    author_handle = models.CharField(max_length=200, blank=True)
+    author_name = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    media = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    found_at = models.DateTimeField(auto_now_add=True)
+    raw = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "platform_id"], name="monitoring_hit_unique_item")
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="monitoring_state_idx")]
+
+    def __str__(self):
+        return f"{self.query}: {self.platform_id}"
 
 
 class ApiToken(models.Model):

@@ -9,6 +9,8 @@ class ReplyRules:
     max_length: int
     # How the platform counts characters (X weighs URLs and emoji differently).
     count: Callable[[str], int] = len
+    # The same rules as data for the reply box's live counter (static/js/inbox.js), if not len().
+    client_rules: dict | None = None
 
 
 DEFAULT_RULES = ReplyRules(max_length=5000)

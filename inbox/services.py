@@ -1,6 +1,7 @@
 """Every write to conversations, messages and accounts. One transaction and one timeline event each."""
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import deadlines
 from .incoming import IncomingMessage, IngestResult, raw_json, storable_text
-from .models import Account, ApiToken, Contact, Conversation, Event, Message, Team
+from .models import Account, ApiToken, Contact, Conversation, Event, Message, MonitoringHit, Team
 from .platforms import reply_rules
 from .tokens import hash_token, new_token_key
 from .workflow import TODO_STATES, State, check_transition
@@ -60,7 +61,9 @@ def _locked(conversation_id: int) -> Conversation:
 
 
 @transaction.atomic
-def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor: str) -> IngestResult:
+def messages_ingest(
+    *, account_id: int, items: Sequence[IncomingMessage], cursor: str, warning: str = ""
+) -> IngestResult:
     """Store new platform items and move the account's cursor, all in one transaction.
 
     Re-delivered items are skipped (unique on account + platform id), so a repeated poll after a
@@ -90,7 +93,12 @@ def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor
     account.next_poll_at = now + dt.timedelta(seconds=account.poll_interval_seconds)
     account.poll_status = Account.PollStatus.OK
     account.poll_error = ""
-    account.save(update_fields=["cursor", "last_polled_at", "next_poll_at", "poll_status", "poll_error"])
+    fields = ["cursor", "last_polled_at", "next_poll_at", "poll_status", "poll_error"]
+    if warning:
+        # Kept until an admin reconnects the account: a gap does not heal by itself.
+        account.poll_warning = f"{timezone.localtime(now):%Y-%m-%d %H:%M}: {storable_text(warning)[:1900]}"
+        fields.append("poll_warning")
+    account.save(update_fields=fields)
     return IngestResult(
         created=created,
         duplicates=len(items) - created - skipped,
@@ -180,6 +188,116 @@ def _message_store(account: Account, conversation: Conversation, item: IncomingM
 
         cases_link_named(conversation=conversation, message=message)
     return message
+
+
+# --- Monitoring ---------------------------------------------------------------------------------
+
+
+def monitoring_hits_record(*, account_id: int, query: str, items: Sequence[IncomingMessage]) -> int:
+    """Keep what a monitoring query found, out of the queue. Safe to repeat: known hits are skipped."""
+    hits = [
+        MonitoringHit(
+            account_id=account_id,
+            query=storable_text(query)[:500],
+            platform_id=storable_text(item.platform_id)[:100],
+            thread_key=storable_text(item.thread_key)[:200],
+            author_id=storable_text(item.author_id)[:100],
+            author_handle=storable_text(item.author_handle)[:200],
+            author_name=storable_text(item.author_name)[:500],
+            text=storable_text(item.text),
+            media=item.media,
+            created_at=item.created_at,
+            raw=raw_json(item.raw),
+        )
+        for item in items
+    ]
+    if not hits:
+        return 0
+    known = set(
+        MonitoringHit.objects.filter(
+            account_id=account_id, platform_id__in=[hit.platform_id for hit in hits]
+        ).values_list("platform_id", flat=True)
+    )
+    MonitoringHit.objects.bulk_create(hits, ignore_conflicts=True)
+    return len({hit.platform_id for hit in hits} - known)
+
+
+def _hit_for_decision(hit_id: int) -> MonitoringHit:
+    hit = MonitoringHit.objects.select_for_update().select_related("account").get(pk=hit_id)
+    if hit.state != MonitoringHit.State.NEW:
+        raise ServiceError(
+            _("Someone already decided on this post (%(state)s).") % {"state": hit.get_state_display()}
+        )
+    return hit
+
+
+@transaction.atomic
+def monitoring_hit_promote(*, hit_id: int, user: AbstractBaseUser) -> Conversation:
+    """Put a monitoring hit in the queue as a conversation (or the one its thread already has).
+
+    Nothing is sent: an agent decides whether and how to answer.
+    """
+    hit = _hit_for_decision(hit_id)
+    account = hit.account
+    item = IncomingMessage(
+        platform_id=hit.platform_id,
+        thread_key=hit.thread_key,
+        author_id=hit.author_id,
+        author_handle=hit.author_handle,
+        author_name=hit.author_name,
+        text=hit.text,
+        created_at=hit.created_at,
+        kind="monitoring",
+        media=hit.media,
+        raw=json.loads(hit.raw) if hit.raw else {},
+    )
+    known = Message.objects.filter(account=account, platform_id=hit.platform_id).first()
+    conversation = (
+        known.conversation
+        if known
+        else (
+            Conversation.objects.filter(account=account, thread_key=hit.thread_key)
+            .exclude(state=State.CLOSED)
+            .order_by("-pk")
+            .first()
+        )
+    )
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            account=account,
+            contact=_contact_for(account, item),
+            thread_key=hit.thread_key,
+            team=account.team,
+            due_at=deadlines.due_at(timezone.now()),
+            last_message_at=hit.created_at,
+        )
+        _event(
+            conversation,
+            kind=Event.Kind.PROMOTED,
+            actor=user,
+            to_state=State.NEW,
+            query=hit.query,
+            hit=hit.pk,
+        )
+    else:
+        conversation = _locked(conversation.pk)
+        _event(conversation, kind=Event.Kind.PROMOTED, actor=user, query=hit.query, hit=hit.pk)
+    if known is None:
+        _message_store(account, conversation, item)
+    conversation.save()
+    hit.state = MonitoringHit.State.PROMOTED
+    hit.decided_by, hit.decided_at, hit.conversation = user, timezone.now(), conversation
+    hit.save(update_fields=["state", "decided_by", "decided_at", "conversation"])
+    return conversation
+
+
+@transaction.atomic
+def monitoring_hit_dismiss(*, hit_id: int, user: AbstractBaseUser) -> MonitoringHit:
+    hit = _hit_for_decision(hit_id)
+    hit.state = MonitoringHit.State.DISMISSED
+    hit.decided_by, hit.decided_at = user, timezone.now()
+    hit.save(update_fields=["state", "decided_by", "decided_at"])
+    return hit
 
 
 # --- Claiming -----------------------------------------------------------------------------------
@@ -439,6 +557,7 @@ def account_connect(
     account.enabled = True
     account.poll_status = Account.PollStatus.NEVER
     account.poll_error = ""
+    account.poll_warning = ""
     account.next_poll_at = None
     account.save()
     return account, created

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import channel_views, views
 
 app_name = "inbox"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("conversations/<int:pk>/close/", views.close, name="close"),
     path("conversations/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("conversations/<int:pk>/replies/<int:message_id>/retry/", views.retry_reply, name="retry_reply"),
+    path("channel-accounts/", channel_views.accounts, name="accounts"),
+    path("monitoring/", channel_views.monitoring, name="monitoring"),
+    path("monitoring/<int:pk>/promote/", channel_views.promote, name="monitoring_promote"),
+    path("monitoring/<int:pk>/dismiss/", channel_views.dismiss, name="monitoring_dismiss"),
 ]

@@ -1,5 +1,7 @@
 """The agents' screens: the shared queue and a conversation. Permission checks live here (4xx)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -75,6 +77,7 @@ def _conversation_context(request, conversation, **extra):
         "can_work": can_work_on(request.user, conversation),
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,
+        "reply_count_rules": json.dumps(rules.client_rules) if rules.client_rules else "",
         **extra,
     }
 

@@ -130,3 +130,53 @@ def test_backlog_matches_hand_computed_figures(deliver, agent, monkeypatch):
 def test_backlog_rejects_a_bad_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("backlog", "--date", "30-11-2026")
+
+
+def test_add_account_x_stores_credentials_encrypted_and_never_prints_them(teams):
+    from django.db import connection
+
+    out = run(
+        "add_account", "x", "--handle", "@GemeenteUtrecht", "--user-id", "1500000000000000001",
+        "--bearer-token", "BEARER-SECRET", "--consumer-key", "CK-SECRET", "--consumer-secret", "CS-SECRET",
+        "--access-token", "AT-SECRET", "--access-token-secret", "ATS-SECRET",
+        "--team", "wijkbureau-oost", "--monitor", "#gladheid030", '"gemeente utrecht" -is:retweet',
+    )  # fmt: skip
+
+    assert "SECRET" not in out
+    assert out.startswith("Added X GemeenteUtrecht (team wijkbureau-oost")
+    account = Account.objects.get(platform="x")
+    assert account.credentials["bearer_token"] == "BEARER-SECRET"
+    assert account.config == {
+        "user_id": "1500000000000000001",
+        "monitor": ["#gladheid030", '"gemeente utrecht" -is:retweet'],
+    }
+    assert account.poll_interval_seconds == 60
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT credentials FROM inbox_account WHERE id = %s", [account.pk])
+        stored = cursor.fetchone()[0]
+    assert "SECRET" not in stored
+
+
+def test_add_account_x_again_reconnects_and_keeps_what_is_not_given(teams):
+    args = [
+        "add_account", "x", "--handle", "GemeenteUtrecht", "--user-id", "1500000000000000001",
+        "--bearer-token", "B", "--consumer-key", "K", "--consumer-secret", "S",
+        "--access-token", "A", "--access-token-secret", "T",
+    ]  # fmt: skip
+    run(*args, "--monitor", "#gladheid030", "--interval", "120")
+    Account.objects.filter(platform="x").update(poll_status="needs_reconnect", poll_warning="gap")
+
+    assert run(*args).startswith("Updated")
+
+    account = Account.objects.get(platform="x")
+    assert (account.poll_status, account.poll_warning) == ("never", "")
+    assert (account.config["monitor"], account.poll_interval_seconds) == (["#gladheid030"], 120)
+
+
+def test_add_account_x_refuses_a_handle_as_user_id(teams):
+    with pytest.raises(CommandError, match="numeric"):
+        run(
+            "add_account", "x", "--handle", "G", "--user-id", "@G", "--bearer-token", "B",
+            "--consumer-key", "K", "--consumer-secret", "S", "--access-token", "A", "--access-token-secret", "T",
+        )  # fmt: skip
+    assert not Account.objects.exists()

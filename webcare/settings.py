@@ -197,6 +197,11 @@ ZGW_BRONORGANISATIE = os.environ.get("ZGW_BRONORGANISATIE", "")  # RSIN, 9 digit
 ZGW_VERANTWOORDELIJKE_ORGANISATIE = os.environ.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE", "")
 ZGW_TIMEOUT_SECONDS = float(os.environ.get("ZGW_TIMEOUT_SECONDS", "10"))
 
+# X (Twitter): every API call, read or write, goes to this base URL (a fake server in tests).
+X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.twitter.com").rstrip("/")
+X_API_CONNECT_TIMEOUT = float(os.environ.get("X_API_CONNECT_TIMEOUT", "5"))
+X_API_READ_TIMEOUT = float(os.environ.get("X_API_READ_TIMEOUT", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,335 @@
+"""The X (Twitter) adapter: mentions, direct messages and monitoring searches in; replies and DMs out.
+
+Account config: ``user_id`` (the account's numeric X id, required), ``monitor`` (recent-search
+queries whose hits go to the monitoring view, never to the queue). Credentials (encrypted):
+``bearer_token`` for app-only reads, and the OAuth 1.0a user keys for DMs and posting.
+
+The cursor is a small JSON object: ``m`` the newest mention id seen (X's ``since_id`` is
+exclusive), ``d`` the newest DM event id, ``s`` per monitoring query its newest hit id,
+``dm_off`` until when DMs are not tried again after X refused them (no DM access), ``dm_at``
+when DMs were last read (config ``dm_interval_seconds``, default 120, spaces DM reads out).
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+
+import tweepy
+from django.utils import timezone
+
+from inbox.platforms import ReplyRules
+from inbox.services import monitoring_hits_record
+
+from ..base import (
+    Adapter,
+    AuthFailed,
+    ChannelError,
+    FetchResult,
+    OutgoingReply,
+    RateLimited,
+    ReplyRejected,
+    TransientError,
+)
+from . import normalize
+from .client import build_client, call
+from .counting import MAX_WEIGHTED_LENGTH, RULES, x_length
+
+logger = logging.getLogger(__name__)
+
+TWEET_FIELDS = [
+    "author_id",
+    "conversation_id",
+    "created_at",
+    "in_reply_to_user_id",
+    "referenced_tweets",
+    "attachments",
+    "geo",
+    "entities",
+    "lang",
+]
+EXPANSIONS = [
+    "author_id",
+    "in_reply_to_user_id",
+    "referenced_tweets.id",
+    "attachments.media_keys",
+    "geo.place_id",
+]
+USER_FIELDS = ["username", "name"]
+MEDIA_FIELDS = ["type", "url", "preview_image_url", "alt_text"]
+PLACE_FIELDS = ["full_name", "country_code", "geo"]
+DM_FIELDS = ["id", "text", "event_type", "created_at", "sender_id", "dm_conversation_id", "attachments"]
+
+# The mentions timeline reaches back this far only; a poll that fetches this many may have a gap.
+MENTION_WINDOW = 800
+MAX_MENTION_PAGES = 10
+MAX_DM_PAGES = 10
+MAX_SEARCH_PAGES = 3
+DM_RETRY_AFTER = dt.timedelta(hours=24)
+DM_INTERVAL_SECONDS = 120
+
+
+def _query_key(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()[:10]
+
+
+def _newer(a: str, b: str) -> str:
+    """The larger of two snowflake ids (as strings; '' is smallest)."""
+    return max(a or "0", b or "0", key=int) if (a or b) else ""
+
+
+class XAdapter(Adapter):
+    platform = "x"
+    reply_rules = ReplyRules(max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES)
+
+    def __init__(self, account):
+        super().__init__(account)
+        config = account.config or {}
+        self.user_id = str(config.get("user_id", ""))
+        self.queries = [q for q in config.get("monitor", []) if isinstance(q, str) and q.strip()]
+        self.client = build_client(account.credentials)
+        # App-only (bearer) reads where we can; they have their own, larger rate limits.
+        self.read_user_auth = not (account.credentials or {}).get("bearer_token")
+
+    # --- Reading -------------------------------------------------------------------------------
+
+    def fetch(self, cursor: str) -> FetchResult:
+        if not self.user_id.isdigit():
+            raise AuthFailed("This X account has no numeric user id; connect it again with --user-id.")
+        state = self._state(cursor)
+        mentions, state["m"], warning = self._mentions(state.get("m", ""))
+        dms = self._direct_messages(state)
+        warnings = [warning] if warning else []
+        warnings += self._monitor(state)
+        state = {key: value for key, value in state.items() if value}
+        # X gives newest first; the inbox wants oldest first.
+        items = list(reversed(mentions)) + list(reversed(dms))
+        return FetchResult(
+            items=items, cursor=json.dumps(state, separators=(",", ":")), warning=" ".join(warnings)
+        )
+
+    @staticmethod
+    def _state(cursor: str) -> dict:
+        if not cursor:
+            return {}
+        try:
+            state = json.loads(cursor)
+        except ValueError:
+            state = cursor
+        if isinstance(state, (int, str)) and str(state).isdigit():
+            return {"m": str(state)}  # a bare since_id
+        return state if isinstance(state, dict) else {}
+
+    def _pages(self, function, *args, max_pages: int, token_param: str, stop=None, **params):
+        """Follow next_token through a backlog, page by page."""
+        token = None
+        for _ in range(max_pages):
+            if token:
+                params[token_param] = token
+            body = call(function, *args, **params)
+            try:
+                page = normalize.read_page(body)
+            except normalize.Malformed as exc:
+                logger.warning("Skipped an unreadable X API page: %s", exc)
+                return
+            yield page
+            token = page.meta.get("next_token")
+            if not token or (stop and stop(page)):
+                return
+        logger.warning("Stopped after %d pages of %s; the rest comes next poll", max_pages, function.__name__)
+
+    def _mentions(self, since_id: str) -> tuple[list, str, str]:
+        params = {
+            "max_results": 100,
+            "tweet_fields": TWEET_FIELDS,
+            "expansions": EXPANSIONS,
+            "user_fields": USER_FIELDS,
+            "media_fields": MEDIA_FIELDS,
+            "place_fields": PLACE_FIELDS,
+            "user_auth": self.read_user_auth,
+        }
+        if since_id:
+            params["since_id"] = since_id
+        items, newest, fetched = [], since_id, 0
+        for number, page in enumerate(
+            self._pages(
+                self.client.get_users_mentions,
+                self.user_id,
+                max_pages=MAX_MENTION_PAGES,
+                token_param="pagination_token",
+                **params,
+            )
+        ):
+            if number == 0:
+                # since_id for next time: the first page's newest_id (pages go back in time).
+                newest = _newer(newest, str(page.meta.get("newest_id") or ""))
+            ids = [str(t.get("id")) for t in page.items if isinstance(t, dict) and str(t.get("id")).isdigit()]
+            for tweet_id in ids:
+                newest = _newer(newest, tweet_id)
+            fetched += len(page.items)
+            items += normalize.normalize_page(
+                page, normalize.tweet_to_incoming, account_user_id=self.user_id, what="mention"
+            )
+        warning = ""
+        if since_id and fetched >= MENTION_WINDOW:
+            warning = (
+                f"{fetched} mentions arrived since the previous poll; X only returns the latest "
+                f"{MENTION_WINDOW}, so older mentions may be missing. Check the account on X."
+            )
+            logger.warning("Possible mention gap on %s: %s", self.account, warning)
+        return items, newest, warning
+
+    def _direct_messages(self, state: dict) -> list:
+        now = timezone.now()
+        off_until = state.get("dm_off")
+        if off_until and dt.datetime.fromisoformat(off_until) > now:
+            return []
+        state.pop("dm_off", None)
+        # DM reads have the tightest limit (15 per 15 minutes per user): not on every poll.
+        interval = dt.timedelta(
+            seconds=float(self.account.config.get("dm_interval_seconds", DM_INTERVAL_SECONDS))
+        )
+        last = state.get("dm_at")
+        if last and now - dt.datetime.fromtimestamp(int(last), dt.UTC) < interval:
+            return []
+        state["dm_at"] = str(int(now.timestamp()))
+        known = state.get("d", "")
+        items, newest = [], known
+
+        def is_new(event) -> bool:
+            if not (isinstance(event, dict) and str(event.get("id", "")).isdigit()):
+                return True  # unreadable: normalize logs and skips it
+            return not known or int(event["id"]) > int(known)
+
+        def reached_known(page) -> bool:
+            return not all(is_new(event) for event in page.items)
+
+        try:
+            for page in self._pages(
+                self.client.get_direct_message_events,
+                max_pages=MAX_DM_PAGES,
+                token_param="pagination_token",
+                stop=reached_known,
+                max_results=100,
+                event_types="MessageCreate",
+                dm_event_fields=DM_FIELDS,
+                expansions=["sender_id", "attachments.media_keys"],
+                user_fields=USER_FIELDS,
+                media_fields=MEDIA_FIELDS,
+                user_auth=True,
+            ):
+                fresh = [e for e in page.items if is_new(e)]
+                for event in fresh:
+                    if isinstance(event, dict) and str(event.get("id", "")).isdigit():
+                        newest = _newer(newest, str(event["id"]))
+                page.items = fresh
+                items += normalize.normalize_page(
+                    page, normalize.dm_to_incoming, account_user_id=self.user_id, what="direct message"
+                )
+        except AuthFailed as exc:
+            if not isinstance(exc.__cause__, tweepy.Forbidden):
+                raise
+            # No DM access at this access level: mentions still work; try again tomorrow.
+            logger.info("No DM access for %s (%s); DMs skipped for a day", self.account, exc)
+            state["dm_off"] = (timezone.now() + DM_RETRY_AFTER).isoformat()
+            return []
+        state["d"] = newest
+        return items
+
+    def _monitor(self, state: dict) -> list[str]:
+        """Run each monitoring query; a query X refuses is skipped with a warning, not the whole poll."""
+        cursors = state.get("s") if isinstance(state.get("s"), dict) else {}
+        fresh_cursors, warnings = {}, []
+        for query in self.queries:
+            key = _query_key(query)
+            since_id = str(cursors.get(key, ""))
+            try:
+                try:
+                    hits, newest = self._search(query, since_id)
+                except (RateLimited, AuthFailed, TransientError):
+                    raise
+                except ChannelError:
+                    if not since_id:
+                        raise
+                    # Recent search refuses a since_id older than its 7-day window: start afresh.
+                    logger.info("Search %r refused since_id %s; searching without it", query, since_id)
+                    hits, newest = self._search(query, "")
+            except (RateLimited, AuthFailed, TransientError):
+                raise
+            except ChannelError as exc:
+                logger.warning("Monitoring query %r of %s refused: %s", query, self.account, exc)
+                warnings.append(
+                    f"Monitoring query {query!r} was refused by X ({exc}); fix it with add_account."
+                )
+                fresh_cursors[key] = since_id
+                continue
+            # Stored before the cursor moves, idempotently: a crash in between repeats nothing.
+            monitoring_hits_record(account_id=self.account.pk, query=query, items=hits)
+            fresh_cursors[key] = newest
+        state["s"] = {key: value for key, value in fresh_cursors.items() if value}
+        return warnings
+
+    def _search(self, query: str, since_id: str) -> tuple[list, str]:
+        params = {
+            "max_results": 100,
+            "tweet_fields": TWEET_FIELDS,
+            "expansions": EXPANSIONS,
+            "user_fields": USER_FIELDS,
+            "media_fields": MEDIA_FIELDS,
+            "user_auth": self.read_user_auth,
+        }
+        if since_id:
+            params["since_id"] = since_id
+        hits, newest = [], since_id
+        for number, page in enumerate(
+            self._pages(
+                self.client.search_recent_tweets,
+                query,
+                max_pages=MAX_SEARCH_PAGES,
+                token_param="next_token",
+                **params,
+            )
+        ):
+            if number == 0:
+                newest = _newer(newest, str(page.meta.get("newest_id") or ""))
+            hits += [
+                hit
+                for hit in normalize.normalize_page(
+                    page, normalize.tweet_to_incoming, account_user_id=self.user_id, what="search hit"
+                )
+                if not hit.outbound
+            ]
+        return hits, newest
+
+    # --- Writing -------------------------------------------------------------------------------
+
+    def send_reply(self, reply: OutgoingReply) -> str:
+        if reply.is_private:
+            if not reply.recipient_id.isdigit():
+                raise ReplyRejected("This direct message has no X user to send to.")
+            body = call(
+                self.client.create_direct_message,
+                participant_id=reply.recipient_id,
+                text=reply.text,
+                user_auth=True,
+                writing=True,
+            )
+            event_id = (body.get("data") or {}).get("dm_event_id") if isinstance(body, dict) else None
+            if not event_id:
+                raise ReplyRejected(
+                    "X accepted the message but returned no id; check on X whether it was sent."
+                )
+            return f"dm-{event_id}"
+        if not reply.in_reply_to.isdigit():
+            raise ReplyRejected("There is no tweet to reply to in this conversation.")
+        body = call(
+            self.client.create_tweet,
+            text=reply.text,
+            in_reply_to_tweet_id=reply.in_reply_to,
+            user_auth=True,
+            writing=True,
+        )
+        tweet_id = (body.get("data") or {}).get("id") if isinstance(body, dict) else None
+        if not tweet_id:
+            raise ReplyRejected("X accepted the reply but returned no id; check on X whether it was posted.")
+        return str(tweet_id)
