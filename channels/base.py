@@ -65,6 +65,11 @@ class Adapter:
     def __init__(self, account: Account):
         self.account = account
 
+    @property
+    def slow_down_until(self) -> dt.datetime | None:
+        """After a fetch: when the platform's usage is near its limit, the time to poll again."""
+        return None
+
     def fetch(self, cursor: str) -> FetchResult:
         """New items since `cursor`, oldest first, and the cursor to store with them."""
         raise NotImplementedError

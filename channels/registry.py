@@ -3,10 +3,12 @@
 from inbox.models import Account
 
 from .base import Adapter
+from .facebook.adapter import FacebookAdapter
 from .sandbox import SandboxAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     SandboxAdapter.platform: SandboxAdapter,
+    FacebookAdapter.platform: FacebookAdapter,
 }
 
 

@@ -60,11 +60,12 @@ def _locked(conversation_id: int) -> Conversation:
 
 
 @transaction.atomic
-def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor: str) -> IngestResult:
+def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor: str | None) -> IngestResult:
     """Store new platform items and move the account's cursor, all in one transaction.
 
     Re-delivered items are skipped (unique on account + platform id), so a repeated poll after a
     crash creates nothing twice; a crash before commit leaves the old cursor, so nothing is lost.
+    `cursor=None` (a webhook delivery) stores the items and leaves the account's poll state alone.
     """
     account = Account.objects.select_for_update().get(pk=account_id)
     ids = {item.platform_id for item in items}
@@ -84,6 +85,14 @@ def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor
         _message_store(account, conversation, item)
         created += 1
         opened += is_new
+    result = IngestResult(
+        created=created,
+        duplicates=len(items) - created - skipped,
+        conversations_opened=opened,
+        skipped=skipped,
+    )
+    if cursor is None:
+        return result
     now = timezone.now()
     account.cursor = cursor
     account.last_polled_at = now
@@ -91,12 +100,7 @@ def messages_ingest(*, account_id: int, items: Sequence[IncomingMessage], cursor
     account.poll_status = Account.PollStatus.OK
     account.poll_error = ""
     account.save(update_fields=["cursor", "last_polled_at", "next_poll_at", "poll_status", "poll_error"])
-    return IngestResult(
-        created=created,
-        duplicates=len(items) - created - skipped,
-        conversations_opened=opened,
-        skipped=skipped,
-    )
+    return result
 
 
 def _contact_for(account: Account, item: IncomingMessage) -> Contact:
@@ -254,6 +258,8 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
         )
     if conversation.state == State.CLOSED:
         raise ReplyInvalid(_("This conversation is closed; reopen it first."))
+    if refusal := rules.refusal_for(conversation):
+        raise ReplyInvalid(refusal)
     if conversation.assignee_id not in (None, user.pk):
         raise AlreadyClaimed(
             _("%(name)s is working on this conversation; only they can reply.")

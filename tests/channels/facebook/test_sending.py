@@ -1,0 +1,118 @@
+import json
+
+import pytest
+
+from channels import polling, sending
+from inbox.models import Conversation, Event, Message
+from inbox.services import ReplyInvalid, reply_queue
+
+from .conftest import CITIZEN, PAGE_ID, ago
+
+
+@pytest.fixture
+def comment_thread(graph, fb_account):
+    post = graph.add_post(PAGE_ID, "Werkzaamheden", created=ago(hours=3))
+    first = graph.add_comment(post["id"], "Hoe lang duurt dat?", author=CITIZEN, created=ago(hours=2))
+    polling.poll_account(fb_account.pk)
+    return Conversation.objects.get(thread_key=f"comment:{first['id']}"), first
+
+
+def test_a_comment_reply_goes_under_the_top_level_comment(
+    graph, comment_thread, agent, django_capture_on_commit_callbacks
+):
+    conversation, first = comment_thread
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=conversation.pk, user=agent, text="Ongeveer twee weken.")
+
+    assert sending.send_reply(message.pk) == "sent"
+
+    call = graph.calls("POST")[-1]
+    assert call.path == f"/v23.0/{first['id']}/comments"
+    assert call.body["message"] == "Ongeveer twee weken."
+    message.refresh_from_db()
+    assert message.send_status == "sent"
+    assert message.platform_id == graph.comments[f"{PAGE_ID}_1"][-1]["id"]
+
+
+def test_a_messenger_reply_is_a_response_within_the_window(
+    graph, fb_account, agent, django_capture_on_commit_callbacks
+):
+    graph.add_message(PAGE_ID, "psid-1", "Wanneer komt het grofvuil?", name="Ruud", created=ago(hours=23))
+    polling.poll_account(fb_account.pk)
+    conversation = Conversation.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=conversation.pk, user=agent, text="Donderdag.")
+
+    assert sending.send_reply(message.pk) == "sent"
+
+    call = graph.calls("POST")[-1]
+    assert call.path == f"/v23.0/{PAGE_ID}/messages"
+    assert json.loads(call.body["recipient"]) == {"id": "psid-1"}
+    assert json.loads(call.body["message"]) == {"text": "Donderdag."}
+    assert call.body["messaging_type"] == "RESPONSE"
+    message.refresh_from_db()
+    assert message.platform_id.startswith("m_")
+
+    # Polling it back joins the same message, not a second one.
+    polling.poll_account(fb_account.pk)
+    assert Message.objects.filter(direction="out").count() == 1
+
+
+def test_outside_the_24_hour_window_a_messenger_reply_is_refused(graph, fb_account, agent):
+    graph.add_message(
+        PAGE_ID, "psid-1", "Wanneer komt het grofvuil?", name="Ruud", created=ago(hours=24, minutes=1)
+    )
+    polling.poll_account(fb_account.pk)
+    conversation = Conversation.objects.get()
+    events = Event.objects.count()
+
+    with pytest.raises(ReplyInvalid, match="24 hours"):
+        reply_queue(conversation_id=conversation.pk, user=agent, text="Donderdag.")
+
+    assert Message.objects.filter(direction="out").count() == 0
+    assert Event.objects.count() == events
+    assert graph.calls("POST") == []
+
+
+def test_the_window_does_not_apply_to_comments(graph, fb_account, agent, django_capture_on_commit_callbacks):
+    post = graph.add_post(PAGE_ID, "Werkzaamheden", created=ago(days=3))
+    graph.add_comment(post["id"], "Vraag", author=CITIZEN, created=ago(days=2))
+    polling.poll_account(fb_account.pk)
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=Conversation.objects.get().pk, user=agent, text="Antwoord")
+    assert message.send_status == "queued"
+
+
+def test_a_refused_reply_fails_with_the_reason_and_is_not_retried(
+    graph, comment_thread, agent, django_capture_on_commit_callbacks
+):
+    conversation, first = comment_thread
+    graph.fail(
+        "POST",
+        "/comments",
+        400,
+        {"error": {"message": "(#100) Invalid parameter", "type": "OAuthException", "code": 100}},
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=conversation.pk, user=agent, text="Antwoord")
+
+    assert sending.send_reply(message.pk) == "failed"
+
+    message.refresh_from_db()
+    assert message.send_status == "failed"
+    assert message.send_error == "Graph API refused (code 100): (#100) Invalid parameter"
+    assert len(graph.calls("POST")) == 1
+
+
+def test_a_5xx_on_sending_is_retried(graph, comment_thread, agent, django_capture_on_commit_callbacks):
+    conversation, _ = comment_thread
+    graph.fail("POST", "/comments", 502, b"Bad gateway", content_type="text/plain")
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=conversation.pk, user=agent, text="Antwoord")
+
+    with pytest.raises(sending.RetryLater):
+        sending.send_reply(message.pk)
+    message.refresh_from_db()
+    assert message.send_status == "queued"
+    assert sending.send_reply(message.pk) == "sent"
+    assert len(graph.calls("POST")) == 2
