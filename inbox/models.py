@@ -166,6 +166,8 @@ class Message(models.Model):
     send_error = models.TextField(blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_started_at = models.DateTimeField(null=True, blank=True)
+    # Hidden on the platform by an agent (a comment with abuse or personal data): others no longer see it.
+    hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -196,6 +198,8 @@ class Event(models.Model):
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
+        COMMENT_HIDDEN = "comment_hidden", _("Comment hidden")
+        COMMENT_SHOWN = "comment_shown", _("Comment shown again")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -30,14 +30,28 @@ def reply_rules(platform: str) -> ReplyRules:
     return _rules.get(platform, DEFAULT_RULES)
 
 
-# Comment moderation (hide/unhide), registered by channels/ for platforms that have it.
-# Called with (account, platform id of the comment, hidden); raises on failure with a message.
-_comment_hiders: dict[str, Callable[[Any, str, bool], None]] = {}
+class PlatformRefused(Exception):
+    """A platform call made for the inbox failed; the message is fit to show the agent."""
 
 
-def register_comment_hider(platform: str, hider: Callable[[Any, str, bool], None]) -> None:
-    _comment_hiders[platform] = hider
+@dataclass(frozen=True)
+class CommentModeration:
+    """Hiding a public comment on the platform: which message kinds can be hidden, and how.
+
+    `set_hidden(account, platform_id, hidden)` makes the platform call and raises
+    PlatformRefused on failure.
+    """
+
+    kinds: frozenset[str]
+    set_hidden: Callable[[Any, str, bool], None]
 
 
-def comment_hider(platform: str) -> Callable[[Any, str, bool], None] | None:
-    return _comment_hiders.get(platform)
+_moderation: dict[str, CommentModeration] = {}
+
+
+def register_comment_moderation(platform: str, moderation: CommentModeration) -> None:
+    _moderation[platform] = moderation
+
+
+def comment_moderation(platform: str) -> CommentModeration | None:
+    return _moderation.get(platform)

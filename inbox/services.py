@@ -373,6 +373,27 @@ def replies_stale_sending_fail() -> int:
     return len(message_ids)
 
 
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_hidden_record(*, message_id: int, user: AbstractBaseUser, hidden: bool) -> Message:
+    """Record that a comment was hidden (or shown again) on the platform; the call is made first."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    conversation = _locked(message.conversation_id)
+    message.hidden = hidden
+    message.save(update_fields=["hidden"])
+    _event(
+        conversation,
+        kind=Event.Kind.COMMENT_HIDDEN if hidden else Event.Kind.COMMENT_SHOWN,
+        actor=user,
+        message=message.pk,
+        platform_id=message.platform_id,
+    )
+    conversation.save()
+    return message
+
+
 # --- Closing ------------------------------------------------------------------------------------
 
 

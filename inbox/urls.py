@@ -14,4 +14,5 @@ urlpatterns = [
     path("conversations/<int:pk>/close/", views.close, name="close"),
     path("conversations/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("conversations/<int:pk>/replies/<int:message_id>/retry/", views.retry_reply, name="retry_reply"),
+    path("conversations/<int:pk>/messages/<int:message_id>/hide/", views.hide_comment, name="hide_comment"),
 ]

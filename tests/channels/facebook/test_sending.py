@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.utils import translation
 
 from channels import polling, sending
 from inbox.models import Conversation, Event, Message
@@ -66,7 +67,7 @@ def test_outside_the_24_hour_window_a_messenger_reply_is_refused(graph, fb_accou
     conversation = Conversation.objects.get()
     events = Event.objects.count()
 
-    with pytest.raises(ReplyInvalid, match="24 hours"):
+    with translation.override("en"), pytest.raises(ReplyInvalid, match="within 24 hours"):
         reply_queue(conversation_id=conversation.pk, user=agent, text="Donderdag.")
 
     assert Message.objects.filter(direction="out").count() == 0
