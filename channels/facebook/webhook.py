@@ -14,11 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inbox.incoming import storable_text
-from inbox.models import Account
+from inbox.models import Account, Contact
 from inbox.services import messages_ingest
 
+from ..base import ChannelError
 from ..models import WebhookDelivery
 from . import items as parse
+from .client import GraphClient
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +125,7 @@ def _items_per_account(payload):
                 if item:
                     found.append(item)
         for event in entry.get("messaging") or []:
-            item = _messaging_item(page_id, event)
+            item = _messaging_item(account, event)
             if item:
                 found.append(item)
         if found:
@@ -166,7 +168,25 @@ def _feed_item(account: Account, value):
     return None
 
 
-def _messaging_item(page_id: str, event):
+def _sender_name(account: Account, psid: str) -> str:
+    """Messenger webhooks carry only the page-scoped id: the name is known already, or asked once."""
+    known = (
+        Contact.objects.filter(platform="facebook", platform_user_id=psid)
+        .values_list("name", flat=True)
+        .first()
+    )
+    if known:
+        return known
+    try:
+        profile = GraphClient((account.credentials or {}).get("page_token", "")).get(psid, fields="name")
+    except ChannelError as exc:
+        logger.info("No name for a Messenger sender: %s", exc)
+        return ""
+    return str(profile.get("name") or "")
+
+
+def _messaging_item(account: Account, event):
+    page_id = account.handle
     if not isinstance(event, dict) or not isinstance(event.get("message"), dict):
         return None  # deliveries, reads, postbacks: nothing to answer
     message = event["message"]
@@ -178,6 +198,6 @@ def _messaging_item(page_id: str, event):
         "id": message.get("mid"),
         "message": message.get("text") or "",
         "created_time": event.get("timestamp"),
-        "from": {"id": page_id if echo else psid, "name": ""},
+        "from": {"id": page_id, "name": ""} if echo else {"id": psid, "name": _sender_name(account, psid)},
     }
     return parse.messenger_message(page_id, psid, item)

@@ -227,6 +227,11 @@ class FakeGraph:
                     listing.append({**conversation, "messages": {"data": messages[:50]}})
                 listing.sort(key=lambda c: c["updated_time"], reverse=True)
                 return 200, self._paginate(listing, params, path)
+            if method == "GET" and len(parts) == 1:
+                for page in self.pages.values():
+                    for psid, conversation in page.conversations.items():
+                        if psid == parts[0]:
+                            return 200, {"name": conversation["participants"]["data"][0]["name"], "id": psid}
             if method == "POST" and len(parts) == 2 and parts[1] == "messages" and parts[0] in self.pages:
                 return self._send_message(self.pages[parts[0]], body)
             if method == "POST" and len(parts) == 2 and parts[1] == "comments":

@@ -62,6 +62,12 @@ def comment_payload(comment_id="1_c9", parent_id=f"{PAGE_ID}_1", message="Waarom
     }
 
 
+@pytest.fixture(autouse=True)
+def _graph(graph):
+    """Every Graph call (a Messenger sender's name) goes to the fake."""
+    return graph
+
+
 @pytest.fixture
 def eager(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -210,3 +216,16 @@ def test_polling_catches_up_on_a_missed_delivery_and_repeats_nothing(
 
     assert Message.objects.count() == 2
     assert Conversation.objects.count() == 2
+
+
+def test_a_messenger_senders_name_is_asked_once(
+    client, graph, fb_account, eager, django_capture_on_commit_callbacks
+):
+    graph.add_message(PAGE_ID, "psid-7", "Eerder bericht", name="Ruud Bakker")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, messages_payload())
+        post(client, messages_payload(mid="m_2", text="Nog iets"))
+
+    assert Conversation.objects.get().contact.name == "Ruud Bakker"
+    assert list(Message.objects.values_list("author_name", flat=True)) == ["Ruud Bakker", "Ruud Bakker"]
+    assert [c.path for c in graph.calls("GET")] == ["/v23.0/psid-7"]
