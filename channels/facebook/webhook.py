@@ -117,7 +117,6 @@ def _items_per_account(payload):
         if account is None:
             logger.warning("Webhook entry for unknown page %r ignored", str(entry.get("id", ""))[:50])
             continue
-        page_id = account.handle
         found = []
         for change in entry.get("changes") or []:
             if isinstance(change, dict) and change.get("field") == "feed":
