@@ -305,7 +305,9 @@ class FakeGraph:
                 str(body["post_id"]), str(body["message"]), author=author, parent_id=body.get("parent_id")
             )
         if path == "/_fake/message":
-            return self.add_message(page.id, str(body["psid"]), str(body["text"]), name=name)
+            # "hours_ago" backdates it, to see Messenger's 24-hour window close.
+            created = _now() - dt.timedelta(hours=float(body.get("hours_ago") or 0))
+            return self.add_message(page.id, str(body["psid"]), str(body["text"]), name=name, created=created)
         if path == "/_fake/post":
             author = {"id": str(body.get("from_id") or f"user-{name.lower()}"), "name": name}
             return self.add_post(page.id, str(body["message"]), author=author)
