@@ -117,3 +117,24 @@ def test_a_5xx_on_sending_is_retried(graph, comment_thread, agent, django_captur
     assert message.send_status == "queued"
     assert sending.send_reply(message.pk) == "sent"
     assert len(graph.calls("POST")) == 2
+
+
+def test_an_expired_token_when_sending_fails_the_reply_and_marks_the_account(
+    graph, comment_thread, fb_account, agent, django_capture_on_commit_callbacks
+):
+    from inbox.models import Account
+
+    conversation, _ = comment_thread
+    Account.objects.filter(pk=fb_account.pk).update(credentials={"page_token": "revoked"})
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=conversation.pk, user=agent, text="Antwoord")
+
+    assert sending.send_reply(message.pk) == "failed"
+
+    message.refresh_from_db()
+    fb_account.refresh_from_db()
+    assert message.send_status == "failed"
+    assert "OAuthException 190" in message.send_error
+    assert fb_account.poll_status == "needs_reconnect"
+    assert len(graph.calls("POST")) == 1  # one attempt, no retry storm
+    assert len(graph.comments[f"{PAGE_ID}_1"]) == 1  # nothing was posted

@@ -229,3 +229,20 @@ def test_a_messenger_senders_name_is_asked_once(
     assert Conversation.objects.get().contact.name == "Ruud Bakker"
     assert list(Message.objects.values_list("author_name", flat=True)) == ["Ruud Bakker", "Ruud Bakker"]
     assert [c.path for c in graph.calls("GET")] == ["/v23.0/psid-7"]
+
+
+def test_a_visitor_post_arrives_and_the_pages_own_post_does_not(
+    client, fb_account, eager, django_capture_on_commit_callbacks
+):
+    payload = json.loads((PAYLOADS / "fb_webhook_feed.json").read_text())
+    payload["entry"][0]["id"] = PAGE_ID
+    own = json.loads(json.dumps(payload))
+    own["entry"][0]["changes"][0]["value"]["from"] = {"id": PAGE_ID, "name": "Gemeente Test"}
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, payload)
+        post(client, own)
+
+    conversation = Conversation.objects.get()
+    assert conversation.thread_key == "post:44444444_444444444"
+    assert conversation.contact.name == "Test Page"
+    assert list(Message.objects.values_list("text", flat=True)) == ["Example post content."]
