@@ -34,6 +34,7 @@ class OutgoingReply:
     thread_key: str
     is_private: bool
     recipient_id: str  # the contact's platform user id
+    kind: str = ""  # "private_reply": a private message answering the public comment in_reply_to
 
 
 class ChannelError(Exception):

@@ -35,6 +35,7 @@ def send_reply(message_id: int) -> str:
         thread_key=conversation.thread_key,
         is_private=conversation.is_private,
         recipient_id=conversation.contact.platform_user_id,
+        kind=message.kind,
     )
     try:
         platform_id = adapter_for(message.account).send_reply(reply)

@@ -13,9 +13,15 @@ class ReplyRules:
     # Why a reply cannot be sent in a conversation right now ("" when it can), e.g. Messenger's
     # 24-hour window. Called with the conversation; shown in the reply box and enforced on queueing.
     refusal: Callable[[Any], str] | None = None
+    # The platform id of the public comment a private reply would answer ("" when none may be sent),
+    # e.g. Facebook's private reply to a comment within 7 days.
+    private_reply: Callable[[Any], str] | None = None
 
     def refusal_for(self, conversation) -> str:
         return self.refusal(conversation) if self.refusal else ""
+
+    def private_reply_target(self, conversation) -> str:
+        return self.private_reply(conversation) if self.private_reply else ""
 
 
 DEFAULT_RULES = ReplyRules(max_length=5000)

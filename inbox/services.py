@@ -243,8 +243,11 @@ def conversation_take_next(*, user: AbstractBaseUser, candidates) -> Conversatio
 
 
 @transaction.atomic
-def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> Message:
-    """Save a reply as queued and have a task send it after commit."""
+def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str, private: bool = False) -> Message:
+    """Save a reply as queued and have a task send it after commit.
+
+    `private`: answer a public comment with a private message, where the platform allows it.
+    """
     conversation = _locked(conversation_id)
     text = storable_text(text).strip()
     rules = reply_rules(conversation.account.platform)
@@ -260,6 +263,9 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
         raise ReplyInvalid(_("This conversation is closed; reopen it first."))
     if refusal := rules.refusal_for(conversation):
         raise ReplyInvalid(refusal)
+    private_target = rules.private_reply_target(conversation) if private else ""
+    if private and not private_target:
+        raise ReplyInvalid(_("A private reply is not possible in this conversation (any more)."))
     if conversation.assignee_id not in (None, user.pk):
         raise AlreadyClaimed(
             _("%(name)s is working on this conversation; only they can reply.")
@@ -275,7 +281,8 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
         conversation=conversation,
         account=conversation.account,
         direction=Message.Direction.OUTBOUND,
-        in_reply_to_platform_id=last_inbound.platform_id if last_inbound else "",
+        in_reply_to_platform_id=private_target or (last_inbound.platform_id if last_inbound else ""),
+        kind="private_reply" if private_target else "",
         text=text,
         author_name=user.get_full_name() or user.get_username(),
         sent_by=user,

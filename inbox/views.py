@@ -76,6 +76,7 @@ def _conversation_context(request, conversation, **extra):
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,
         "reply_refusal": rules.refusal_for(conversation),
+        "private_reply_target": rules.private_reply_target(conversation),
         "hideable_kinds": getattr(comment_moderation(conversation.account.platform), "kinds", ()),
         **extra,
     }
@@ -139,7 +140,10 @@ def reply(request, pk: int):
     if form.is_valid():
         try:
             services.reply_queue(
-                conversation_id=conversation.pk, user=request.user, text=form.cleaned_data["text"]
+                conversation_id=conversation.pk,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                private=form.cleaned_data["private"],
             )
         except services.ServiceError as exc:
             error = str(exc)

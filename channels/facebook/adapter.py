@@ -19,7 +19,7 @@ from inbox.platforms import ReplyRules
 from ..base import Adapter, AuthFailed, FetchResult, IncomingMessage, OutgoingReply, ReplyRejected
 from . import items as parse
 from .client import GraphClient
-from .rules import MESSENGER_MAX_LENGTH, reply_refusal
+from .rules import MESSENGER_MAX_LENGTH, private_reply_target, reply_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,9 @@ OVERLAP = dt.timedelta(minutes=1)
 
 class FacebookAdapter(Adapter):
     platform = "facebook"
-    reply_rules = ReplyRules(max_length=MESSENGER_MAX_LENGTH, refusal=reply_refusal)
+    reply_rules = ReplyRules(
+        max_length=MESSENGER_MAX_LENGTH, refusal=reply_refusal, private_reply=private_reply_target
+    )
 
     def __init__(self, account):
         super().__init__(account)
@@ -169,7 +171,15 @@ class FacebookAdapter(Adapter):
 
     def send_reply(self, reply: OutgoingReply) -> str:
         kind, _, key = reply.thread_key.partition(":")
-        if reply.is_private or kind == "messenger":
+        if reply.kind == "private_reply":
+            # Private reply: a Messenger message to whoever wrote the comment (once, within 7 days).
+            result = self.client.post(
+                f"{self.page_id}/messages",
+                recipient=json.dumps({"comment_id": reply.in_reply_to}),
+                message=json.dumps({"text": reply.text}),
+            )
+            posted = result.get("message_id")
+        elif reply.is_private or kind == "messenger":
             result = self.client.post(
                 f"{self.page_id}/messages",
                 recipient=json.dumps({"id": reply.recipient_id}),

@@ -34,3 +34,33 @@ def reply_refusal(conversation) -> str:
         "(%(when)s), so this reply cannot be sent. Alternatives: answer publicly under a comment "
         "of theirs, or send them a private reply to a comment they posted in the last 7 days."
     ) % {"when": date_format(timezone.localtime(last), "j M H:i")}
+
+
+def private_reply_target(conversation) -> str:
+    """The citizen's latest comment in this thread that may still get a private reply, or "".
+
+    Facebook allows one private reply per comment, within 7 days of it.
+    """
+    if conversation.is_private:
+        return ""
+    latest = (
+        Message.objects.filter(
+            conversation=conversation,
+            direction=Message.Direction.INBOUND,
+            kind__in=("comment", "comment_reply"),
+            created_at__gte=timezone.now() - PRIVATE_REPLY_WINDOW,
+        )
+        .order_by("-created_at")
+        .values_list("platform_id", flat=True)
+        .first()
+    )
+    if not latest:
+        return ""
+    answered = (
+        Message.objects.filter(
+            conversation=conversation, kind="private_reply", in_reply_to_platform_id=latest
+        )
+        .exclude(send_status=Message.SendStatus.FAILED)
+        .exists()
+    )
+    return "" if answered else latest

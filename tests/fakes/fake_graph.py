@@ -246,10 +246,13 @@ class FakeGraph:
 
     def _send_message(self, page, body):
         try:
-            recipient = json.loads(body["recipient"])["id"]
+            recipient = json.loads(body["recipient"])
             text = json.loads(body["message"])["text"]
         except (KeyError, ValueError, TypeError):
             return 400, {"error": {"message": "Invalid parameter", "type": "OAuthException", "code": 100}}
+        if "comment_id" in recipient:
+            return self._private_reply(page, str(recipient["comment_id"]), text)
+        recipient = recipient.get("id")
         if body.get("messaging_type") != "RESPONSE":
             return 400, {
                 "error": {"message": "messaging_type missing", "type": "OAuthException", "code": 100}
@@ -269,6 +272,41 @@ class FakeGraph:
         conversation["messages"].append(message)
         conversation["updated_time"] = message["created_time"]
         return 200, {"recipient_id": recipient, "message_id": message["id"]}
+
+    def _private_reply(self, page, comment_id, text):
+        comment = next(
+            (c for cs in self.comments.values() for c in cs if isinstance(c, dict) and c["id"] == comment_id),
+            None,
+        )
+        if comment is None or comment.get("private_reply"):
+            return 400, {
+                "error": {
+                    "message": "(#10) This message is sent outside of allowed window.",
+                    "type": "OAuthException",
+                    "code": 10,
+                    "error_subcode": 2018278,
+                }
+            }
+        comment["private_reply"] = True
+        author = comment["from"]
+        conversation = page.conversations.setdefault(
+            author["id"],
+            {
+                "id": f"t_{author['id']}",
+                "participants": {"data": [author, {"name": page.name, "id": page.id}]},
+                "messages": [],
+            },
+        )
+        message = {
+            "id": self._new_id("m_"),
+            "message": text,
+            "created_time": graph_time(_now()),
+            "from": {"id": page.id, "name": page.name},
+            "to": {"data": [{"id": author["id"]}]},
+        }
+        conversation["messages"].append(message)
+        conversation["updated_time"] = message["created_time"]
+        return 200, {"recipient_id": author["id"], "message_id": message["id"]}
 
     def _reply_comment(self, target, body):
         if not body.get("message"):

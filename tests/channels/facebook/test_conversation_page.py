@@ -130,3 +130,18 @@ def test_only_a_comment_of_this_conversation_can_be_hidden(
 
     assert response.status_code == 404
     assert graph.calls("POST") == []
+
+
+def test_a_comment_thread_offers_a_private_reply(graph, comment_conversation, agent_client):
+    page = agent_client.get(reverse("inbox:conversation", args=[comment_conversation.pk])).content.decode()
+    assert 'name="private"' in page
+    assert "Privé antwoorden" in page
+
+    response = agent_client.post(
+        reverse("inbox:reply", args=[comment_conversation.pk]),
+        {"text": "Mag ik uw adres?", "private": "1"},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert comment_conversation.messages.get(direction="out").kind == "private_reply"

@@ -138,3 +138,38 @@ def test_an_expired_token_when_sending_fails_the_reply_and_marks_the_account(
     assert fb_account.poll_status == "needs_reconnect"
     assert len(graph.calls("POST")) == 1  # one attempt, no retry storm
     assert len(graph.comments[f"{PAGE_ID}_1"]) == 1  # nothing was posted
+
+
+def test_a_private_reply_to_a_comment_goes_to_messenger_once(
+    graph, comment_thread, agent, django_capture_on_commit_callbacks
+):
+    conversation, first = comment_thread
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(
+            conversation_id=conversation.pk, user=agent, text="Mag ik uw adres?", private=True
+        )
+
+    assert (message.kind, message.in_reply_to_platform_id) == ("private_reply", first["id"])
+    assert sending.send_reply(message.pk) == "sent"
+
+    call = graph.calls("POST")[-1]
+    assert call.path == f"/v23.0/{PAGE_ID}/messages"
+    assert json.loads(call.body["recipient"]) == {"comment_id": first["id"]}
+    assert json.loads(call.body["message"]) == {"text": "Mag ik uw adres?"}
+    with pytest.raises(ReplyInvalid), django_capture_on_commit_callbacks(execute=False):
+        reply_queue(conversation_id=conversation.pk, user=agent, text="Nog een keer", private=True)
+    assert Message.objects.filter(kind="private_reply").count() == 1
+
+
+def test_no_private_reply_to_a_comment_older_than_7_days(graph, fb_account, agent):
+    post = graph.add_post(PAGE_ID, "Werkzaamheden", created=ago(days=9))
+    graph.add_comment(post["id"], "Vraag", author=CITIZEN, created=ago(days=8))
+    from inbox.models import Account
+
+    Account.objects.filter(pk=fb_account.pk).update(config={"lookback_days": 10})
+    polling.poll_account(fb_account.pk)
+    conversation = Conversation.objects.get()
+
+    with pytest.raises(ReplyInvalid):
+        reply_queue(conversation_id=conversation.pk, user=agent, text="Antwoord", private=True)
+    assert Message.objects.filter(direction="out").count() == 0
