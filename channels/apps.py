@@ -14,3 +14,9 @@ class ChannelsConfig(AppConfig):
 
         for platform, adapter in ADAPTERS.items():
             register_reply_rules(platform, adapter.reply_rules)
+        # Facebook comments can be hidden and shown again from the conversation page.
+        from inbox.platforms import register_comment_moderation
+
+        from .facebook.moderation import MODERATION
+
+        register_comment_moderation("facebook", MODERATION)

@@ -36,6 +36,7 @@ class OutgoingReply:
     thread_key: str
     is_private: bool
     recipient_id: str  # the contact's platform user id
+    kind: str = ""  # "private_reply": a private message answering the public comment in_reply_to
 
 
 class ChannelError(Exception):
@@ -66,6 +67,11 @@ class Adapter:
 
     def __init__(self, account: Account):
         self.account = account
+
+    @property
+    def slow_down_until(self) -> dt.datetime | None:
+        """After a fetch: when the platform's usage is near its limit, the time to poll again."""
+        return None
 
     def fetch(self, cursor: str) -> FetchResult:
         """New items since `cursor`, oldest first, and the cursor to store with them."""

@@ -53,10 +53,14 @@ def poll_account(account_id: int) -> str:
     try:
         account = Account.objects.select_related("team").get(pk=account_id)
         try:
-            result = adapter_for(account).fetch(account.cursor)
+            adapter = adapter_for(account)
+            result = adapter.fetch(account.cursor)
             ingest = messages_ingest(
                 account_id=account.pk, items=result.items, cursor=result.cursor, warning=result.warning
             )
+            if slow_down_until := adapter.slow_down_until:
+                # Usage near the limit: this account waits, the others go on.
+                raise RateLimited("API usage near the limit; slowing down", slow_down_until)
         except RateLimited as exc:
             logger.warning("Rate limited on %s until %s: %s", account, exc.retry_at, exc)
             account_poll_failed(

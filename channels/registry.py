@@ -3,12 +3,14 @@
 from inbox.models import Account
 
 from .base import Adapter
+from .facebook.adapter import FacebookAdapter
 from .sandbox import SandboxAdapter
 from .x.adapter import XAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     SandboxAdapter.platform: SandboxAdapter,
     XAdapter.platform: XAdapter,
+    FacebookAdapter.platform: FacebookAdapter,
 }
 
 

@@ -6,8 +6,8 @@ import logging
 from django.db.models import Q
 from django.utils import timezone
 
-from inbox.models import Message
-from inbox.services import reply_mark_failed, reply_mark_sent, reply_start_sending
+from inbox.models import Account, Message
+from inbox.services import account_poll_failed, reply_mark_failed, reply_mark_sent, reply_start_sending
 
 from .base import AuthFailed, ChannelError, OutgoingReply, ReplyRejected, TransientError
 from .registry import adapter_for
@@ -35,6 +35,7 @@ def send_reply(message_id: int) -> str:
         thread_key=conversation.thread_key,
         is_private=conversation.is_private,
         recipient_id=conversation.contact.platform_user_id,
+        kind=message.kind,
     )
     try:
         platform_id = adapter_for(message.account).send_reply(reply)
@@ -44,7 +45,18 @@ def send_reply(message_id: int) -> str:
         if will_retry:
             raise RetryLater(message.send_attempts) from exc
         return "failed"
-    except (ReplyRejected, AuthFailed, ChannelError) as exc:
+    except AuthFailed as exc:
+        # The token is gone: the account needs reconnecting, and polling stops until it is.
+        logger.error("Credentials of %s rejected while sending: %s", message.account, exc)
+        reply_mark_failed(message_id=message.pk, error=str(exc))
+        account_poll_failed(
+            account_id=message.account_id,
+            status=Account.PollStatus.NEEDS_RECONNECT,
+            error=str(exc),
+            retry_at=None,
+        )
+        return "failed"
+    except (ReplyRejected, ChannelError) as exc:
         # A 4xx is not retried blindly: a person reads the reason and decides.
         logger.warning("Reply %s refused: %s", message.pk, exc)
         reply_mark_failed(message_id=message.pk, error=str(exc))

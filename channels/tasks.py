@@ -38,3 +38,10 @@ def send_pending() -> int:
     for message_id in message_ids:
         send_reply.delay(message_id)
     return len(message_ids)
+
+
+@shared_task(name="channels.tasks.process_webhook_delivery", ignore_result=True)
+def process_webhook_delivery(delivery_id: int) -> str:
+    from .facebook.webhook import process_delivery
+
+    return process_delivery(delivery_id)

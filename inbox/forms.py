@@ -6,6 +6,7 @@ from .selectors import QUEUE_FILTERS
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), strip=True)
+    private = forms.BooleanField(required=False)
 
 
 class QueueFilterForm(forms.Form):

@@ -175,6 +175,8 @@ class Message(models.Model):
     send_error = models.TextField(blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_started_at = models.DateTimeField(null=True, blank=True)
+    # Hidden on the platform by an agent (a comment with abuse or personal data): others no longer see it.
+    hidden = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -212,6 +214,8 @@ class Event(models.Model):
         CASE_LINKED = "case_linked", _("Linked to a case")
         CASE_STATUS_TOLD = "case_status_told", _("Citizen told the case status")
         PROMOTED = "promoted", _("Taken from monitoring")
+        COMMENT_HIDDEN = "comment_hidden", _("Comment hidden")
+        COMMENT_SHOWN = "comment_shown", _("Comment shown again")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

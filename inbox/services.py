@@ -62,12 +62,13 @@ def _locked(conversation_id: int) -> Conversation:
 
 @transaction.atomic
 def messages_ingest(
-    *, account_id: int, items: Sequence[IncomingMessage], cursor: str, warning: str = ""
+    *, account_id: int, items: Sequence[IncomingMessage], cursor: str | None, warning: str = ""
 ) -> IngestResult:
     """Store new platform items and move the account's cursor, all in one transaction.
 
     Re-delivered items are skipped (unique on account + platform id), so a repeated poll after a
     crash creates nothing twice; a crash before commit leaves the old cursor, so nothing is lost.
+    `cursor=None` (a webhook delivery) stores the items and leaves the account's poll state alone.
     """
     account = Account.objects.select_for_update().get(pk=account_id)
     ids = {item.platform_id for item in items}
@@ -87,6 +88,14 @@ def messages_ingest(
         _message_store(account, conversation, item)
         created += 1
         opened += is_new
+    result = IngestResult(
+        created=created,
+        duplicates=len(items) - created - skipped,
+        conversations_opened=opened,
+        skipped=skipped,
+    )
+    if cursor is None:
+        return result
     now = timezone.now()
     account.cursor = cursor
     account.last_polled_at = now
@@ -99,12 +108,7 @@ def messages_ingest(
         account.poll_warning = f"{timezone.localtime(now):%Y-%m-%d %H:%M}: {storable_text(warning)[:1900]}"
         fields.append("poll_warning")
     account.save(update_fields=fields)
-    return IngestResult(
-        created=created,
-        duplicates=len(items) - created - skipped,
-        conversations_opened=opened,
-        skipped=skipped,
-    )
+    return result
 
 
 def _contact_for(account: Account, item: IncomingMessage) -> Contact:
@@ -362,8 +366,11 @@ def conversation_take_next(*, user: AbstractBaseUser, candidates) -> Conversatio
 
 
 @transaction.atomic
-def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> Message:
-    """Save a reply as queued and have a task send it after commit."""
+def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str, private: bool = False) -> Message:
+    """Save a reply as queued and have a task send it after commit.
+
+    `private`: answer a public comment with a private message, where the platform allows it.
+    """
     conversation = _locked(conversation_id)
     text = storable_text(text).strip()
     rules = reply_rules(conversation.account.platform)
@@ -377,6 +384,11 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
         )
     if conversation.state == State.CLOSED:
         raise ReplyInvalid(_("This conversation is closed; reopen it first."))
+    if refusal := rules.refusal_for(conversation):
+        raise ReplyInvalid(refusal)
+    private_target = rules.private_reply_target(conversation) if private else ""
+    if private and not private_target:
+        raise ReplyInvalid(_("A private reply is not possible in this conversation (any more)."))
     if conversation.assignee_id not in (None, user.pk):
         raise AlreadyClaimed(
             _("%(name)s is working on this conversation; only they can reply.")
@@ -392,7 +404,8 @@ def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str) -> M
         conversation=conversation,
         account=conversation.account,
         direction=Message.Direction.OUTBOUND,
-        in_reply_to_platform_id=last_inbound.platform_id if last_inbound else "",
+        in_reply_to_platform_id=private_target or (last_inbound.platform_id if last_inbound else ""),
+        kind="private_reply" if private_target else "",
         text=text,
         author_name=user.get_full_name() or user.get_username(),
         sent_by=user,
@@ -488,6 +501,27 @@ def replies_stale_sending_fail() -> int:
             error=_("Sending was interrupted; check on the platform whether it was posted before retrying."),
         )
     return len(message_ids)
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_hidden_record(*, message_id: int, user: AbstractBaseUser, hidden: bool) -> Message:
+    """Record that a comment was hidden (or shown again) on the platform; the call is made first."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    conversation = _locked(message.conversation_id)
+    message.hidden = hidden
+    message.save(update_fields=["hidden"])
+    _event(
+        conversation,
+        kind=Event.Kind.COMMENT_HIDDEN if hidden else Event.Kind.COMMENT_SHOWN,
+        actor=user,
+        message=message.pk,
+        platform_id=message.platform_id,
+    )
+    conversation.save()
+    return message
 
 
 # --- Closing ------------------------------------------------------------------------------------

@@ -18,4 +18,5 @@ urlpatterns = [
     path("monitoring/", channel_views.monitoring, name="monitoring"),
     path("monitoring/<int:pk>/promote/", channel_views.promote, name="monitoring_promote"),
     path("monitoring/<int:pk>/dismiss/", channel_views.dismiss, name="monitoring_dismiss"),
+    path("conversations/<int:pk>/messages/<int:message_id>/hide/", views.hide_comment, name="hide_comment"),
 ]

@@ -16,7 +16,7 @@ from . import selectors, services
 from .forms import QueueFilterForm, ReplyForm
 from .models import Message
 from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
-from .platforms import reply_rules
+from .platforms import PlatformRefused, comment_moderation, reply_rules
 
 
 def _require_inbox(user) -> None:
@@ -78,6 +78,9 @@ def _conversation_context(request, conversation, **extra):
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,
         "reply_count_rules": json.dumps(rules.client_rules) if rules.client_rules else "",
+        "reply_refusal": rules.refusal_for(conversation),
+        "private_reply_target": rules.private_reply_target(conversation),
+        "hideable_kinds": getattr(comment_moderation(conversation.account.platform), "kinds", ()),
         **extra,
     }
 
@@ -140,7 +143,10 @@ def reply(request, pk: int):
     if form.is_valid():
         try:
             services.reply_queue(
-                conversation_id=conversation.pk, user=request.user, text=form.cleaned_data["text"]
+                conversation_id=conversation.pk,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                private=form.cleaned_data["private"],
             )
         except services.ServiceError as exc:
             error = str(exc)
@@ -167,6 +173,29 @@ def retry_reply(request, pk: int, message_id: int):
         services.reply_retry(message_id=message_id, user=request.user)
     except services.ServiceError as exc:
         return _after_action(request, pk, error=str(exc))
+    return _after_action(request, pk)
+
+
+@login_required
+@require_POST
+def hide_comment(request, pk: int, message_id: int):
+    """Hide (hidden=1) or show again (hidden=0) a citizen's public comment on the platform."""
+    conversation = _conversation_or_404(request, pk)
+    if not can_work_on(request.user, conversation):
+        raise PermissionDenied
+    message = Message.objects.filter(
+        pk=message_id, conversation=conversation, direction=Message.Direction.INBOUND
+    ).first()
+    moderation = comment_moderation(conversation.account.platform)
+    if message is None or moderation is None or message.kind not in moderation.kinds:
+        raise Http404(_("No comment here that can be hidden."))
+    hidden = request.POST.get("hidden") == "1"
+    try:
+        # The platform call comes first and outside any transaction; the timeline records the outcome.
+        moderation.set_hidden(conversation.account, message.platform_id, hidden)
+    except PlatformRefused as exc:
+        return _after_action(request, pk, error=str(exc))
+    services.comment_hidden_record(message_id=message.pk, user=request.user, hidden=hidden)
     return _after_action(request, pk)
 
 

@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
 }
 
+# Facebook (issue 4): the Graph API host and version every facebook-sdk call goes to.
+FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "23.0").lstrip("v")
+
 # The inbox's own knobs.
 INBOX_REOPEN_WINDOW_DAYS = int(os.environ.get("INBOX_REOPEN_WINDOW_DAYS", "14"))
 INBOX_WORKDAY_START = os.environ.get("INBOX_WORKDAY_START", "08:30")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("inbox.urls")),
     path("", include("reports.urls")),
     path("", include("inbox.urls_cases")),
+    path("", include("channels.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,6 @@
-"""Connect a platform account: `add_account sandbox --handle NAME [--team TEAM]`, or `add_account x ...`."""
+"""Connect a platform account: `add_account sandbox --handle NAME [--team TEAM]`, `add_account x ...`,
+`add_account facebook --page-id ID --page-token TOKEN [--app-secret S] [--verify-token V] [--team TEAM]`.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -42,7 +44,25 @@ class Command(BaseCommand):
         )
         x.add_argument("--interval", type=int, help="poll interval in seconds (default 60)")
 
+        # --- facebook (issue 4) ---
+        facebook = platforms.add_parser(
+            "facebook", help="a Facebook page (comments, visitor posts, Messenger)"
+        )
+        facebook.add_argument("--page-id", required=True, help="the page's numeric id")
+        facebook.add_argument("--page-token", required=True, help="a page access token (stored encrypted)")
+        facebook.add_argument(
+            "--app-secret", help="the app secret, to check webhook signatures (stored encrypted)"
+        )
+        facebook.add_argument(
+            "--verify-token", help="the token Facebook sends when verifying the webhook URL"
+        )
+        facebook.add_argument("--team", help="team slug or name (default for a new account: kcc)")
+        facebook.add_argument("--display-name", help="the page's name as shown in the inbox")
+        facebook.add_argument("--interval", type=int, help="poll interval in seconds (default 60)")
+
     def handle(self, *args, **options):
+        if options["platform"] == "facebook":
+            return self.handle_facebook(options)
         handle = options["handle"].strip().lstrip("@")
         if not handle:
             raise CommandError("--handle may not be empty.")
@@ -102,3 +122,37 @@ class Command(BaseCommand):
                 f"{queries} monitoring quer{'y' if queries == 1 else 'ies'}). Credentials stored encrypted."
             )
         )
+
+    def handle_facebook(self, options):
+        page_id = options["page_id"].strip()
+        if not page_id.isdigit():
+            raise CommandError("--page-id must be the page's numeric id.")
+        if not options["page_token"].strip():
+            raise CommandError("--page-token may not be empty.")
+        existing = Account.objects.filter(platform="facebook", handle=page_id).first()
+        credentials = dict(existing.credentials) if existing else {}
+        credentials["page_token"] = options["page_token"].strip()
+        for option in ("app_secret", "verify_token"):
+            if options[option]:
+                credentials[option] = options[option].strip()
+        try:
+            account, created = account_connect(
+                platform="facebook",
+                handle=page_id,
+                team_slug=options["team"],
+                display_name=options["display_name"],
+                poll_interval_seconds=options["interval"] or (60 if existing is None else None),
+                credentials=credentials,
+            )
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from None
+        verb = "Added" if created else "Updated"
+        # Secrets are never echoed: only which ones are stored.
+        stored = ", ".join(sorted(credentials))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {account} (team {account.team.slug}, id {account.pk}; stored: {stored})."
+            )
+        )
+        if "app_secret" not in credentials or "verify_token" not in credentials:
+            self.stdout.write("No webhook yet: give --app-secret and --verify-token to receive it.")

@@ -1,0 +1,1 @@
+"""The Facebook channel: page posts, comment threads and Messenger through facebook-sdk."""
