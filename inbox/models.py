@@ -196,6 +196,8 @@ class Event(models.Model):
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
+        TRIAGE_CONFIRMED = "triage_confirmed", _("Triage confirmed")
+        TRIAGE_CORRECTED = "triage_corrected", _("Triage corrected")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
