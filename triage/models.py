@@ -67,6 +67,16 @@ class ConversationTriage(models.Model):
     def is_decided(self, field: str) -> bool:
         return field in self.decided
 
+    @property
+    def current(self) -> dict:
+        """Every field's value now: the agents' decisions over the suggestions."""
+        return {**self.suggested, **self.decided}
+
+    @property
+    def category_display(self) -> str:
+        value = self.value("category")
+        return str(Category(value).label) if value in Category.values else ""
+
 
 class TriageDecision(models.Model):
     """An agent's confirmation or correction of one suggested field: a training example."""

@@ -41,6 +41,8 @@ HEADS = {
 URGENT_THRESHOLD = 0.25
 ESCALATE_THRESHOLD = 0.25
 ALPHA = 0.3
+# Without a known place the wijk head must be very sure: a wrong wijk sends work to the wrong office.
+WIJK_MODEL_THRESHOLD = 0.99
 WORD_LIST_WEIGHT = 2
 
 
@@ -119,7 +121,7 @@ class Suggester:
             # The first part of a location ("Oudegracht, bij de Weesbrug") is the place's name.
             for part in example.location.replace("/", ",").split(","):
                 key = rules.place_key(part)
-                if len(key) >= 4:
+                if len(key) >= 4 and not set(key.split()) <= rules.GENERIC_PLACE_WORDS:
                     self.places.setdefault(key, wijk)
 
     @classmethod
@@ -192,7 +194,7 @@ class Suggester:
         wijk = rules.wijk_for_places(text, rules.hand_places()) or rules.wijk_for_places(text, self.places)
         if wijk is None and probs["wijk"]:
             guess = best("wijk", NO_WIJK)
-            if guess != NO_WIJK and probs["wijk"][guess] >= 0.6:
+            if guess != NO_WIJK and probs["wijk"][guess] >= WIJK_MODEL_THRESHOLD:
                 wijk = guess
         category = "overig" if kind == "spam" else best("category", "overig")
         return Suggestion(

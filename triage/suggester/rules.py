@@ -112,6 +112,14 @@ WIJK_PLACES = {
 }
 
 
+# Location words that name no particular place: never learnt as a place of one wijk.
+GENERIC_PLACE_WORDS = frozenset(
+    """fietspad fietspaden vijver speeltuin park school station brug bruggetje hoek kruising rotonde
+    fietsenrekken fietsenrek verkeersdrempel winkelcentrum straat plein stoep weg tunnel sloot gracht
+    bij de het in op langs aan van buurt wijk centrum stad utrecht onze mijn ons huis voor achter""".split()
+)
+
+
 def _pattern(phrases: list[str]) -> re.Pattern:
     parts = []
     for phrase in phrases:
