@@ -6,7 +6,7 @@ from .model import Example, Suggester
 def _macro_f1(pairs: list[tuple]) -> float:
     labels = {gold for gold, _ in pairs} | {guess for _, guess in pairs}
     scores = []
-    for label in labels:
+    for label in sorted(labels, key=str):
         tp = sum(1 for gold, guess in pairs if gold == label and guess == label)
         fp = sum(1 for gold, guess in pairs if gold != label and guess == label)
         fn = sum(1 for gold, guess in pairs if gold == label and guess != label)
