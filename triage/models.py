@@ -86,7 +86,9 @@ class TriageDecision(models.Model):
     suggested = models.JSONField(null=True)
     value = models.JSONField(null=True)
     corrected = models.BooleanField(default=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,7 +114,10 @@ class RoutingRule(models.Model):
     )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
     keyword = models.CharField(
-        _("keyword"), max_length=200, blank=True, help_text=_("Words or phrases separated by commas; any one matches.")
+        _("keyword"),
+        max_length=200,
+        blank=True,
+        help_text=_("Words or phrases separated by commas; any one matches."),
     )
     wijk = models.CharField(_("wijk"), max_length=30, choices=WIJK_CHOICES, blank=True)
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="+")

@@ -17,7 +17,7 @@ FIELD_LABELS = {
 }
 
 
-def _label(field: str, value) -> str:
+def value_label(field: str, value) -> str:
     for code, label in field_choices(field):
         if code == value or (field == "wijk" and code == "" and value is None):
             return str(label)
@@ -36,9 +36,11 @@ def triage_rows(triage: ConversationTriage | None) -> list[dict]:
                 "field": field,
                 "name": FIELD_LABELS[field],
                 "value": "" if value is None else value,
-                "label": _label(field, value),
+                "label": value_label(field, value),
                 "decided": triage.is_decided(field),
-                "choices": [("" if code is None else code, str(label)) for code, label in field_choices(field)],
+                "choices": [
+                    ("" if code is None else code, str(label)) for code, label in field_choices(field)
+                ],
                 "flag": field in ("urgent", "escalate"),
             }
         )
@@ -53,7 +55,9 @@ def canned_search(query: str, *, limit: int = 8) -> list[CannedAnswer]:
     """Enabled canned answers whose title, keywords or text hold every word typed."""
     answers = CannedAnswer.objects.filter(enabled=True)
     for word in query.lower().split()[:6]:
-        answers = answers.filter(Q(title__icontains=word) | Q(keywords__icontains=word) | Q(text__icontains=word))
+        answers = answers.filter(
+            Q(title__icontains=word) | Q(keywords__icontains=word) | Q(text__icontains=word)
+        )
     return list(answers.order_by("title")[:limit])
 
 

@@ -37,7 +37,9 @@ def current_suggester() -> Suggester:
             return _cache["current"]
     examples = [
         Example(text=t.text, to=t.to or None, labels=dict(t.decided))
-        for t in ConversationTriage.objects.filter(decisions__isnull=False).distinct().only("text", "to", "decided")
+        for t in ConversationTriage.objects.filter(decisions__isnull=False)
+        .distinct()
+        .only("text", "to", "decided")
     ]
     suggester = base_suggester().with_examples(examples) if examples else base_suggester()
     with _lock:
@@ -58,7 +60,9 @@ def _keyword_matches(keywords: str, text: str) -> bool:
     return any(phrase and f" {phrase} " in haystack for phrase in phrases)
 
 
-def routing_match(*, conversation: Conversation, category: str, wijk: str | None, text: str) -> RoutingRule | None:
+def routing_match(
+    *, conversation: Conversation, category: str, wijk: str | None, text: str
+) -> RoutingRule | None:
     """The first enabled rule, in order, whose filled-in conditions all hold."""
     for rule in RoutingRule.objects.filter(enabled=True).select_related("team").order_by("position", "pk"):
         if rule.account_id and rule.account_id != conversation.account_id:
@@ -97,7 +101,9 @@ def conversation_triage_on_arrival(*, conversation: Conversation, text: str) -> 
     try:
         suggestion = current_suggester().suggest(text, to=to)
     except Exception:  # a broken model file must not stop messages from coming in
-        logger.exception("Triage failed for conversation %s; it is routed without suggestions", conversation.pk)
+        logger.exception(
+            "Triage failed for conversation %s; it is routed without suggestions", conversation.pk
+        )
         suggestion = Suggestion(type="", category="", urgent=False, escalate=False, wijk=None)
     ConversationTriage.objects.create(
         conversation=conversation,

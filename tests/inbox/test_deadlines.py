@@ -64,7 +64,10 @@ def test_public_holidays_are_not_working_days():
         ("2026-12-24 16:00", "2026-12-24 17:00"),  # Christmas Eve is a working day
         ("2026-12-25 10:00", "2026-12-28 17:00"),  # Christmas Day (Friday), Boxing Day, Sunday
         ("2027-12-24 17:30", "2027-12-27 17:00"),  # Christmas 2027 falls on the weekend: Monday
-        ("2026-12-31 17:30", "2027-01-04 17:00"),  # New Year's Eve evening: past New Year's Day and the weekend
+        (
+            "2026-12-31 17:30",
+            "2027-01-04 17:00",
+        ),  # New Year's Eve evening: past New Year's Day and the weekend
     ],
 )
 def test_due_around_closing_time_weekends_and_holidays(received, expected):

@@ -28,7 +28,9 @@ def held_out(tmp_path):
     require(CORPUS.exists(), f"shared corpus missing at {CORPUS}")
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     path = tmp_path / "held_out.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows if not in_train_split(r["id"])), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r) + "\n" for r in rows if not in_train_split(r["id"])), encoding="utf-8"
+    )
     return path
 
 
@@ -90,4 +92,6 @@ def test_train_rebuilds_the_shipped_model(tmp_path):
     output = tmp_path / "model.json"
     out = run("triage_train", "--output", str(output))
     assert out == f"Trained on 168 examples; wrote {output}\n"
-    assert json.loads(output.read_text(encoding="utf-8")) == json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert json.loads(output.read_text(encoding="utf-8")) == json.loads(
+        MODEL_FILE.read_text(encoding="utf-8")
+    )

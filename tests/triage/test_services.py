@@ -83,7 +83,12 @@ def test_confirming_records_a_decision_and_an_event(conversation, agent):
     triage = ConversationTriage.objects.get(conversation=conversation)
     assert triage.decided == {"type": "melding"}
     decision = TriageDecision.objects.get()
-    assert (decision.field, decision.value, decision.corrected, decision.actor) == ("type", "melding", False, agent)
+    assert (decision.field, decision.value, decision.corrected, decision.actor) == (
+        "type",
+        "melding",
+        False,
+        agent,
+    )
     event = conversation.events.last()
     assert (event.kind, event.actor, event.data) == (
         "triage_confirmed",

@@ -75,9 +75,7 @@ def test_odd_input_gives_a_suggestion_not_a_crash(shipped, text):
 def test_examples_added_later_change_the_suggestion(shipped):
     text = "De blauwe bakken van het kringloopplein Zonnevelt zijn weer dicht"
     before = shipped.suggest(text).category
-    learnt = shipped.with_examples(
-        [Example(text=text, labels={"category": "evenementen"}) for _ in range(3)]
-    )
+    learnt = shipped.with_examples([Example(text=text, labels={"category": "evenementen"}) for _ in range(3)])
     assert before != "evenementen"
     assert learnt.suggest(text).category == "evenementen"
     assert shipped.suggest(text).category == before  # the shipped model itself is untouched

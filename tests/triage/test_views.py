@@ -86,7 +86,9 @@ def test_canned_search_fills_in_the_placeholders(agent_client, conversation, age
     )
     CannedAnswer.objects.create(title="Paspoort", text="Maak een afspraak.")
     CannedAnswer.objects.create(title="Oud", text="melding", enabled=False)
-    body = agent_client.get(reverse("triage:canned", args=[conversation.pk]), {"q": "MELDING"}).content.decode()
+    body = agent_client.get(
+        reverse("triage:canned", args=[conversation.pk]), {"q": "MELDING"}
+    ).content.decode()
     assert body.count('class="canned-pick"') == 1
     assert 'data-canned-text="Beste Burger Een, dank voor uw melding ({zaaknummer}). Groet, Agent"' in body
     empty = agent_client.get(reverse("triage:canned", args=[conversation.pk]), {"q": "zzz"}).content.decode()
@@ -127,3 +129,13 @@ def test_queue_query_count_does_not_grow_with_triage(agent_client, deliver):
     with CaptureQueriesContext(connection) as many:
         agent_client.get(reverse("inbox:queue"))
     assert len(many) == len(few)
+
+
+def test_timeline_says_what_was_corrected_in_dutch(agent_client, conversation):
+    agent_client.post(decide_url(conversation, "urgent"), {"value": "False"})
+    agent_client.post(decide_url(conversation, "type"), {"value": "melding"})
+    body = agent_client.get(reverse("inbox:conversation", args=[conversation.pk])).content.decode()
+    assert "naar KCC · voorgesteld als urgent" in body
+    assert "Triage gecorrigeerd · Agent" in body
+    assert "Urgent: Ja → Nee" in body
+    assert "Soort: Melding</small>" in body

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .text import padded
 
+# fmt: off
 # Immediate danger or a calamity happening now.
 URGENT_PHRASES = [
     # trees and branches
@@ -111,6 +112,7 @@ WIJK_PLACES = {
     ],
 }
 
+# fmt: on
 
 # Location words that name no particular place: never learnt as a place of one wijk.
 GENERIC_PLACE_WORDS = frozenset(
