@@ -74,6 +74,7 @@ def seed_triage(teams: dict[str, Team]) -> None:
             title=title, defaults={"keywords": keywords, "category": category, "text": text, "enabled": True}
         )
     rules = [
+        (5, "Beleid en politiek blijft bij de KCC", {"category": "beleid_politiek"}, "kcc"),
         (10, "Wijk Oost naar Wijkbureau Oost", {"wijk": "Oost"}, "wijkbureau-oost"),
         (20, "Wijk Overvecht naar Wijkbureau Overvecht", {"wijk": "Overvecht"}, "wijkbureau-overvecht"),
     ]

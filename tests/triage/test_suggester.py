@@ -85,3 +85,13 @@ def test_wijk_places_match_whole_words_only():
     places = rules.hand_places()
     assert rules.wijk_for_places("iets in de Domstraat", places) is None
     assert rules.wijk_for_places("bij de Dom", places) == "Binnenstad"
+
+
+def test_a_street_name_alone_raises_no_flag(shipped):
+    # Training holds an urgent report on the Zamenhofdreef and an escalation about the Tigrisdreef.
+    for text in (
+        "Lantaarnpaal bij de Tigrisdreef doet het al een week niet",
+        "Lantaarnpaal kapot op de Zamenhofdreef",
+    ):
+        suggestion = shipped.suggest(text)
+        assert (suggestion.urgent, suggestion.escalate, suggestion.wijk) == (False, False, "Overvecht")

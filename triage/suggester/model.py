@@ -150,6 +150,15 @@ class Suggester:
 
     # --- predicting -------------------------------------------------------------------------
 
+    def place_words(self) -> frozenset[str]:
+        if not hasattr(self, "_place_words"):
+            keys = [*self.places, *rules.hand_places()]
+            words = {word for key in keys for word in key.split()} - rules.GENERIC_PLACE_WORDS
+            # Their stems too, as features() makes them.
+            words |= {w[:6] + "~" for w in words if len(w) > 7} | {"~" + w[-5:] for w in words if len(w) > 7}
+            self._place_words = frozenset(words)
+        return self._place_words
+
     def probabilities(self, head: str, tokens: list[str]) -> dict[str, float]:
         slots = self.counts.get(head) or {}
         if not slots:
@@ -174,7 +183,13 @@ class Suggester:
 
     def suggest(self, text: str, *, to: str | None = None) -> Suggestion:
         tokens = features(text, to=to)
-        probs = {head: self.probabilities(head, tokens) for head in HEADS}
+        # Street names say where, not how bad: one urgent report on a street must not make every
+        # later message about that street urgent.
+        content = [token for token in tokens if token not in self.place_words()]
+        probs = {
+            head: self.probabilities(head, content if head in ("urgent", "escalate") else tokens)
+            for head in HEADS
+        }
 
         def best(head: str, default: str) -> str:
             return max(probs[head], key=probs[head].get) if probs[head] else default
