@@ -42,6 +42,10 @@ def triage_rows(triage: ConversationTriage | None) -> list[dict]:
                     ("" if code is None else code, str(label)) for code, label in field_choices(field)
                 ],
                 "flag": field in ("urgent", "escalate"),
+                # The words that raised a flag, so the agent sees why.
+                "words": (triage.reasons or {}).get(f"{field}_words", [])
+                if field in ("urgent", "escalate") and value
+                else [],
             }
         )
     return rows

@@ -25,6 +25,11 @@ def test_conversation_page_shows_the_suggestions_in_dutch(agent_client, conversa
     assert '<span class="triage-value" data-testid="triage-type">Melding</span>' in body
     assert '<span class="triage-value" data-testid="triage-urgent">Ja</span>' in body
     assert body.count(">Klopt</button>") == 5
+    assert (
+        '<small class="triage-words" data-testid="words-urgent">vanwege “omgevallen”, “boom op”</small>'
+        in body
+    )
+    assert 'data-testid="words-escalate"' not in body
     assert "Sneltoetsen" in body
     assert "Standaardantwoorden" in body
 
