@@ -1,6 +1,8 @@
 """When a conversation is due: by the end of the working day, urgent ones within minutes.
 
-Working days skip weekends and Dutch public holidays (the `holidays` package's NL calendar).
+Working days skip weekends and Dutch public holidays (the `holidays` package's NL calendar),
+adjusted per municipality: INBOX_EXTRA_CLOSED_DAYS adds closed days (MM-DD every year, or a
+YYYY-MM-DD date), INBOX_WORKING_HOLIDAYS names public holidays it works on anyway.
 """
 
 import datetime as dt
@@ -18,8 +20,39 @@ def _holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("NL", years=year)
 
 
+@lru_cache(maxsize=64)
+def _closed_days(year: int, extra: tuple[str, ...], working: tuple[str, ...]) -> frozenset[dt.date]:
+    working_names = {name.strip().lower() for name in working}
+    closed = {
+        day
+        for day, name in _holidays(year).items()
+        if not any(part.strip().lower() in working_names for part in name.split(";"))
+    }
+    for value in extra:
+        value = value.strip()
+        try:
+            if len(value) == 5:  # MM-DD, every year
+                closed.add(dt.date(year, int(value[:2]), int(value[3:])))
+            else:
+                day = dt.date.fromisoformat(value)
+                if day.year == year:
+                    closed.add(day)
+        except ValueError as exc:
+            raise ValueError(f"INBOX_EXTRA_CLOSED_DAYS: {value!r} is not MM-DD or YYYY-MM-DD") from exc
+    return frozenset(closed)
+
+
+def closed_days(year: int) -> frozenset[dt.date]:
+    """The days off in `year` besides weekends: public holidays as this municipality keeps them."""
+    return _closed_days(
+        year,
+        tuple(getattr(settings, "INBOX_EXTRA_CLOSED_DAYS", ()) or ()),
+        tuple(getattr(settings, "INBOX_WORKING_HOLIDAYS", ()) or ()),
+    )
+
+
 def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    return day.weekday() < 5 and day not in closed_days(day.year)
 
 
 def _workday_end_time() -> dt.time:

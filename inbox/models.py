@@ -216,6 +216,8 @@ class Event(models.Model):
         PROMOTED = "promoted", _("Taken from monitoring")
         COMMENT_HIDDEN = "comment_hidden", _("Comment hidden")
         COMMENT_SHOWN = "comment_shown", _("Comment shown again")
+        TRIAGE_CONFIRMED = "triage_confirmed", _("Triage confirmed")
+        TRIAGE_CORRECTED = "triage_corrected", _("Triage corrected")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

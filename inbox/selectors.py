@@ -32,7 +32,7 @@ def queue_queryset(*, user, filter_name: str = "all", team_slug: str = "") -> Qu
     ).order_by("-created_at", "-pk")
     return (
         queue_base(user=user, filter_name=filter_name, team_slug=team_slug)
-        .select_related("account", "contact", "team", "assignee")
+        .select_related("account", "contact", "team", "assignee", "triage")
         .annotate(
             preview=Subquery(latest_inbound.annotate(p=Substr("text", 1, PREVIEW_LENGTH)).values("p")[:1]),
             message_count=Count("messages"),

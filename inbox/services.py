@@ -156,7 +156,11 @@ def _conversation_for(account: Account, item: IncomingMessage) -> tuple[Conversa
         due_at=deadlines.due_at(item.created_at),
         last_message_at=item.created_at,
     )
-    _event(conversation, kind=Event.Kind.CREATED, to_state=State.NEW, account=account.handle)
+    # Triage suggestions, urgent priority and routing to a team (the triage app); on the first event.
+    from triage.services import conversation_triage_on_arrival
+
+    triaged = conversation_triage_on_arrival(conversation=conversation, text=storable_text(item.text))
+    _event(conversation, kind=Event.Kind.CREATED, to_state=State.NEW, account=account.handle, **triaged)
     return conversation, True
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "inbox",
     "channels",
     "reports",
+    "triage",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,11 @@ INBOX_REOPEN_WINDOW_DAYS = int(os.environ.get("INBOX_REOPEN_WINDOW_DAYS", "14"))
 INBOX_WORKDAY_START = os.environ.get("INBOX_WORKDAY_START", "08:30")
 INBOX_WORKDAY_END = os.environ.get("INBOX_WORKDAY_END", "17:00")
 INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
+# The municipality's own calendar on top of the NL public holidays: extra closed days as MM-DD
+# (every year, e.g. 05-05 for Liberation Day) or YYYY-MM-DD, and holidays it works on anyway, by
+# the `holidays` package's English name (e.g. "Good Friday").
+INBOX_EXTRA_CLOSED_DAYS = env_list("INBOX_EXTRA_CLOSED_DAYS", "")
+INBOX_WORKING_HOLIDAYS = env_list("INBOX_WORKING_HOLIDAYS", "")
 INBOX_SENDING_STALE_MINUTES = 10
 # A peak: intake in the last hour at least this many messages and this many times the normal for
 # that hour and weekday.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("inbox.urls_cases")),
     path("", include("channels.urls")),
+    path("", include("triage.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

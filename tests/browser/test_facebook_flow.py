@@ -17,8 +17,8 @@ def test_agent_answers_a_comment_thread_and_messenger_and_sees_the_window(
     page,
     live_server,
     make_user,
-    graph,
-    fb_account,
+    graph,  # noqa: F811
+    fb_account,  # noqa: F811
     eager_celery,  # noqa: F811
 ):
     make_user(Role.AGENT, username="anouk")

@@ -65,9 +65,13 @@ def test_close_and_reopen_are_on_the_timeline(conversation, agent):
 
 
 def test_take_next_gives_the_most_urgent_then_soonest_due(deliver, agent):
-    deliver(incoming(platform_id="normal"), incoming(platform_id="urgent"))
+    deliver(
+        incoming(platform_id="normal", text="Wanneer wordt het grofvuil opgehaald?"),
+        incoming(platform_id="urgent"),
+    )
     urgent = Conversation.objects.get(thread_key="urgent")
     Conversation.objects.filter(pk=urgent.pk).update(priority=1)
+    assert Conversation.objects.get(thread_key="normal").priority == 0
 
     taken = conversation_take_next(user=agent, candidates=visible_conversations(agent))
 

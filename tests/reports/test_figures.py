@@ -15,6 +15,9 @@ from reports.selectors import Scope, day_figures
 from reports.services import peak_alert_check, snapshot_freeze
 from tests.conftest import incoming
 
+# Not urgent for the triage suggester, so every conversation is due at the end of the working day.
+ORDINARY = "Wanneer wordt het oud papier weer opgehaald in onze straat?"
+
 
 def at(text):
     return dt.datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
@@ -39,7 +42,7 @@ def friday_and_monday(deliver, agent, teams, no_enqueue):
     c forwarded to Oost and never answered. d arrives Monday 10:00 and is answered 10:20."""
     for key, moment in [("a", "2026-12-04 16:30"), ("b", "2026-12-04 16:30"), ("c", "2026-12-04 18:00")]:
         with time_machine.travel(at(moment), tick=False):
-            deliver(incoming(platform_id=key, created_at=at(moment)))
+            deliver(incoming(platform_id=key, created_at=at(moment), text=ORDINARY))
     a, b, c = (Conversation.objects.get(thread_key=k) for k in "abc")
     answer(a, agent, at("2026-12-04 16:45"))
     with time_machine.travel(at("2026-12-04 16:50"), tick=False):
@@ -48,7 +51,7 @@ def friday_and_monday(deliver, agent, teams, no_enqueue):
         Conversation.objects.filter(pk=c.pk).update(team=teams["oost"])
     answer(b, agent, at("2026-12-07 09:00"))
     with time_machine.travel(at("2026-12-07 10:00"), tick=False):
-        deliver(incoming(platform_id="d", created_at=at("2026-12-07 10:00")))
+        deliver(incoming(platform_id="d", created_at=at("2026-12-07 10:00"), text=ORDINARY))
     answer(Conversation.objects.get(thread_key="d"), agent, at("2026-12-07 10:20"))
     with time_machine.travel(at("2026-12-07 11:00"), tick=False):
         conversation_close(conversation_id=a.pk, user=agent)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from inbox.models import Role, Team
+from triage.seed import seed_triage
 
 TEAMS = [
     ("KCC", "kcc", Team.Kind.KCC),
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 user.save()
                 user.groups.set([groups[role]])
                 teams[team_slug].members.add(user)
+            seed_triage(teams)  # canned answers and routing rules
         call_command(
             "add_account",
             "sandbox",

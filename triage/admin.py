@@ -1,0 +1,43 @@
+"""Admin for the functional admin: routing rules in order, canned answers; triage is read-only."""
+
+from django.contrib import admin
+
+from .models import CannedAnswer, ConversationTriage, RoutingRule, TriageDecision
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "enabled", "account", "category", "wijk", "keyword", "team"]
+    list_display_links = ["name"]
+    list_editable = ["position", "enabled"]
+    list_select_related = ["account", "team"]
+    ordering = ["position", "pk"]
+
+
+@admin.register(CannedAnswer)
+class CannedAnswerAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "enabled"]
+    list_filter = ["enabled", "category"]
+    search_fields = ["title", "text", "keywords"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConversationTriage)
+class ConversationTriageAdmin(ReadOnly):
+    list_display = ["conversation", "suggested", "decided", "created_at"]
+
+
+@admin.register(TriageDecision)
+class TriageDecisionAdmin(ReadOnly):
+    list_display = ["triage", "field", "suggested", "value", "corrected", "actor", "created_at"]
+    list_filter = ["field", "corrected"]

@@ -1,0 +1,149 @@
+"""Triage suggestions and the agents' decisions on them, routing rules and canned answers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inbox.models import Account, Conversation, Team
+
+from .suggester.model import WIJKEN
+
+
+class MessageType(models.TextChoices):
+    VRAAG = "vraag", _("Question")
+    MELDING = "melding", _("Report")
+    KLACHT = "klacht", _("Complaint")
+    COMPLIMENT = "compliment", _("Compliment")
+    VERZUCHTING = "verzuchting", _("Sigh")
+    SPAM = "spam", _("Spam")
+    OVERIG = "overig", _("Other")
+
+
+class Category(models.TextChoices):
+    AFVAL = "afval", _("Waste")
+    GLADHEID = "gladheid", _("Ice and gritting")
+    VERLICHTING = "verlichting", _("Street lighting")
+    WEGEN = "wegen", _("Roads and pavements")
+    GROEN = "groen", _("Trees and greenery")
+    VERKEER_PARKEREN = "verkeer_parkeren", _("Traffic and parking")
+    OVERLAST = "overlast", _("Nuisance")
+    WATER_RIOOL = "water_riool", _("Water and sewers")
+    DIENSTVERLENING = "dienstverlening", _("Municipal services")
+    EVENEMENTEN = "evenementen", _("Events")
+    BELEID_POLITIEK = "beleid_politiek", _("Policy and politics")
+    OVERIG = "overig", _("Other")
+
+
+WIJK_CHOICES = [(wijk, wijk) for wijk in WIJKEN]
+
+# The fields an agent confirms or corrects, in display order.
+FIELDS = ("type", "category", "urgent", "escalate", "wijk")
+
+
+class ConversationTriage(models.Model):
+    """What the suggester proposed on arrival and what the agents decided, field by field."""
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="triage")
+    # The text and account the suggestion was made from: a decision becomes a training example.
+    text = models.TextField(blank=True)
+    to = models.CharField(max_length=200, blank=True)
+    suggested = models.JSONField(default=dict)  # {field: value} as first suggested
+    reasons = models.JSONField(default=dict, blank=True)
+    # {field: value} for fields an agent confirmed or corrected; absent = still a suggestion.
+    decided = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("triage")
+        verbose_name_plural = _("triage")
+
+    def __str__(self):
+        return f"triage of {self.conversation_id}"
+
+    def value(self, field: str):
+        return self.decided.get(field, self.suggested.get(field))
+
+    def is_decided(self, field: str) -> bool:
+        return field in self.decided
+
+    @property
+    def current(self) -> dict:
+        """Every field's value now: the agents' decisions over the suggestions."""
+        return {**self.suggested, **self.decided}
+
+    @property
+    def category_display(self) -> str:
+        value = self.value("category")
+        return str(Category(value).label) if value in Category.values else ""
+
+
+class TriageDecision(models.Model):
+    """An agent's confirmation or correction of one suggested field: a training example."""
+
+    triage = models.ForeignKey(ConversationTriage, on_delete=models.CASCADE, related_name="decisions")
+    field = models.CharField(max_length=20)
+    suggested = models.JSONField(null=True)
+    value = models.JSONField(null=True)
+    corrected = models.BooleanField(default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("triage decision")
+        verbose_name_plural = _("triage decisions")
+
+    def __str__(self):
+        return f"{self.field}: {self.suggested!r} → {self.value!r}"
+
+
+class RoutingRule(models.Model):
+    """Sends a new conversation to a team. Rules are tried in order; the first match wins.
+
+    Every condition that is filled in must hold; empty conditions match anything.
+    """
+
+    position = models.PositiveIntegerField(_("order"), default=100)
+    name = models.CharField(_("name"), max_length=100)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
+    keyword = models.CharField(
+        _("keyword"),
+        max_length=200,
+        blank=True,
+        help_text=_("Words or phrases separated by commas; any one matches."),
+    )
+    wijk = models.CharField(_("wijk"), max_length=30, choices=WIJK_CHOICES, blank=True)
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self):
+        return self.name
+
+
+class CannedAnswer(models.Model):
+    """A standard answer. Placeholders: {naam}, {zaaknummer}, {voornaam_medewerker}."""
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    text = models.TextField(_("text"))
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+
+    def __str__(self):
+        return self.title

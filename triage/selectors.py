@@ -1,0 +1,92 @@
+"""Reads for the triage panel and the canned-answer search."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inbox.models import Conversation
+
+from .models import FIELDS, CannedAnswer, ConversationTriage
+from .services import field_choices
+
+FIELD_LABELS = {
+    "type": _("Type"),
+    "category": _("Category"),
+    "urgent": _("Urgent"),
+    "escalate": _("Escalate"),
+    "wijk": _("Wijk"),
+}
+
+
+def value_label(field: str, value) -> str:
+    for code, label in field_choices(field):
+        if code == value or (field == "wijk" and code == "" and value is None):
+            return str(label)
+    return str(value) if value not in (None, "") else "—"
+
+
+def triage_rows(triage: ConversationTriage | None) -> list[dict]:
+    """One row per field: the current value, whether an agent decided it, and the choices."""
+    if triage is None:
+        return []
+    rows = []
+    for field in FIELDS:
+        value = triage.value(field)
+        rows.append(
+            {
+                "field": field,
+                "name": FIELD_LABELS[field],
+                "value": "" if value is None else value,
+                "label": value_label(field, value),
+                "decided": triage.is_decided(field),
+                "choices": [
+                    ("" if code is None else code, str(label)) for code, label in field_choices(field)
+                ],
+                "flag": field in ("urgent", "escalate"),
+                # The words that raised a flag, so the agent sees why.
+                "words": (triage.reasons or {}).get(f"{field}_words", [])
+                if field in ("urgent", "escalate") and value
+                else [],
+            }
+        )
+    return rows
+
+
+def triage_for(conversation: Conversation) -> ConversationTriage | None:
+    return ConversationTriage.objects.filter(conversation=conversation).first()
+
+
+def canned_search(query: str, *, limit: int = 8) -> list[CannedAnswer]:
+    """Enabled canned answers whose title, keywords or text hold every word typed."""
+    answers = CannedAnswer.objects.filter(enabled=True)
+    for word in query.lower().split()[:6]:
+        answers = answers.filter(
+            Q(title__icontains=word) | Q(keywords__icontains=word) | Q(text__icontains=word)
+        )
+    return list(answers.order_by("title")[:limit])
+
+
+def _case_number(conversation: Conversation) -> str:
+    """The conversation's case number where the cases app provides one; else the placeholder stays."""
+    for path in ("case_number", "case.number", "case.reference"):
+        value = conversation
+        for attr in path.split("."):
+            value = getattr(value, attr, None)
+            if value is None:
+                break
+        if value:
+            return str(value)
+    return ""
+
+
+def canned_render(answer: CannedAnswer, *, conversation: Conversation, user) -> str:
+    """The answer's text with the placeholders filled in; an unknown case number stays visible."""
+    contact = conversation.contact
+    replacements = {
+        "{naam}": contact.name or contact.handle or "",
+        "{zaaknummer}": _case_number(conversation) or "{zaaknummer}",
+        "{voornaam_medewerker}": user.first_name or user.get_username(),
+    }
+    text = answer.text
+    for placeholder, value in replacements.items():
+        text = text.replace(placeholder, value)
+    return text
