@@ -53,6 +53,7 @@ def _unauthenticated(request, exc):
 
 
 @api.exception_handler(services.AlreadyClaimed)
+@api.exception_handler(services.OutdatedThread)
 def _conflict(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
@@ -149,6 +150,8 @@ class ConversationDetailOut(ConversationOut):
 
 class ReplyIn(Schema):
     text: str
+    # The id of the newest message the writer saw: refused (409) if the citizen wrote since.
+    last_seen_message_id: int | None = None
 
 
 def _visible(request, conversation_id: int):
@@ -208,7 +211,12 @@ def release_conversation(request, conversation_id: int):
 )
 def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
     conversation = _workable(request, conversation_id)
-    message = services.reply_queue(conversation_id=conversation.pk, user=request.user, text=payload.text)
+    message = services.reply_queue_checked(
+        conversation_id=conversation.pk,
+        user=request.user,
+        text=payload.text,
+        last_seen_message_id=payload.last_seen_message_id,
+    )
     return Status(201, message)
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
@@ -196,6 +196,10 @@ class Event(models.Model):
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
+        NOTE = "note", _("Internal note")
+        ESCALATED = "escalated", _("Escalated to the adviser")
+        HANDED_BACK = "handed_back", _("Handed back with advice")
+        FORWARDED = "forwarded", _("Forwarded")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -225,3 +229,49 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} / {self.name}"
+
+
+class DutyShift(models.Model):
+    """One stretch of time in which a communications adviser is on duty (the roster)."""
+
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+        verbose_name=_("adviser"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="duty_shift_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="duty_shift_ends_after_start"
+            )
+        ]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty roster")
+
+    def __str__(self):
+        return f"{self.adviser} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """Something a person should look at (an escalation for them, advice handed back)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.user}: {self.text[:40]}"

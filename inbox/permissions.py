@@ -53,3 +53,17 @@ def can_view_conversation(user, conversation: Conversation) -> bool:
 
 def can_work_on(user, conversation: Conversation) -> bool:
     return can_work(user) and can_view_conversation(user, conversation)
+
+
+# --- Escalation (issue 5) -----------------------------------------------------------------------
+
+ESCALATION_VIEW_ROLES = {Role.ADVISER, Role.MANAGER, Role.ADMIN}
+ADVISER_ROLES = {Role.ADVISER, Role.ADMIN}
+
+
+def can_see_escalations(user) -> bool:
+    return bool(roles(user) & ESCALATION_VIEW_ROLES)
+
+
+def can_hand_back(user, conversation: Conversation) -> bool:
+    return bool(roles(user) & ADVISER_ROLES) and can_work_on(user, conversation)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from . import deadlines
 from .incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from .models import Account, ApiToken, Contact, Conversation, Event, Message, Team
+from .models import Notification  # issue 5: escalation, forwarding, notes
 from .platforms import reply_rules
 from .tokens import hash_token, new_token_key
 from .workflow import TODO_STATES, State, check_transition
@@ -477,3 +478,238 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> str:
     key = new_token_key()
     ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(key))
     return key
+
+
+# --- Internal notes, escalation to the adviser on duty, forwarding (issue 5) -------------------
+
+NOTE_MAX_LENGTH = 4000
+
+
+class OutdatedThread(ServiceError):
+    pass
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _note_text(text: str, empty_message: str) -> str:
+    text = storable_text(text or "").strip()[:NOTE_MAX_LENGTH]
+    if not text:
+        raise ServiceError(empty_message)
+    return text
+
+
+def _refuse_if_held_by_other(conversation: Conversation, user, message: str) -> None:
+    if conversation.assignee_id not in (None, user.pk) and not user.is_superuser:
+        raise AlreadyClaimed(message % {"name": _person(conversation.assignee)})
+
+
+def _notify(*, users, conversation: Conversation, event: Event, text: str, email: bool) -> None:
+    """In-app notifications now; e-mail through Django's mail backend once the change is committed."""
+    users = [u for u in users if u is not None]
+    Notification.objects.bulk_create(
+        [Notification(user=u, conversation=conversation, event=event, text=text[:500]) for u in users]
+    )
+    addresses = [u.email for u in users if u.email]
+    if not (email and addresses):
+        return
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    link = getattr(settings, "WEBCARE_SITE_URL", "") + reverse("inbox:conversation", args=[conversation.pk])
+    subject = _("Webcare: %(text)s") % {"text": text[:120]}
+    body = f"{text}\n\n{link}\n"
+
+    def send():
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:  # the in-app notification is there; a mail server hiccup must not hide that
+            logger.exception("Could not e-mail notification for conversation %s", conversation.pk)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def note_add(*, conversation_id: int, user: AbstractBaseUser, text: str) -> Event:
+    """An internal note on the timeline; never sent to the citizen."""
+    conversation = _locked(conversation_id)
+    text = _note_text(text, _("The note is empty."))
+    event = _event(conversation, kind=Event.Kind.NOTE, actor=user, note=text)
+    conversation.save()  # bumps updated_at, so open pages refresh
+    return event
+
+
+@transaction.atomic
+def conversation_escalate(*, conversation_id: int, user: AbstractBaseUser, question: str) -> Event:
+    """Hand the conversation to the adviser on duty with the agent's question.
+
+    With nobody on duty it goes to the comms team, unassigned, and the event says so.
+    """
+    from .selectors import adviser_on_duty
+
+    conversation = _locked(conversation_id)
+    question = _note_text(question, _("Write your question for the adviser."))
+    if conversation.state == State.ESCALATED:
+        raise ServiceError(_("This conversation is already with the adviser."))
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    _refuse_if_held_by_other(
+        conversation, user, _("%(name)s is working on this conversation; only they can escalate it.")
+    )
+    comms = Team.objects.filter(kind=Team.Kind.COMMS).order_by("pk").first()
+    if comms is None:
+        raise ServiceError(_("There is no communications team to escalate to."))
+    adviser = adviser_on_duty()
+    from_team = conversation.team
+    conversation.team = comms
+    conversation.assignee = adviser
+    event = _transition(
+        conversation,
+        State.ESCALATED,
+        kind=Event.Kind.ESCALATED,
+        actor=user,
+        question=question,
+        adviser=adviser.get_username() if adviser else "",
+        from_team=from_team.slug,
+        team=comms.slug,
+    )
+    conversation.save()
+    who = conversation.contact.name or conversation.contact.handle
+    if adviser is not None:
+        text = _("%(agent)s escalated a conversation with %(who)s to you: %(question)s")
+        recipients = [adviser]
+    else:
+        text = _(
+            "Nobody is on duty; %(agent)s escalated a conversation with %(who)s to the team: %(question)s"
+        )
+        recipients = list(comms.members.filter(is_active=True))
+    _notify(
+        users=recipients,
+        conversation=conversation,
+        event=event,
+        text=text % {"agent": _person(user), "who": who, "question": question},
+        email=True,
+    )
+    return event
+
+
+@transaction.atomic
+def escalation_hand_back(*, conversation_id: int, user: AbstractBaseUser, advice: str) -> Event:
+    """The adviser gives the conversation back to the agent who escalated it, with advice as a note."""
+    conversation = _locked(conversation_id)
+    advice = _note_text(advice, _("Write your advice for the agent."))
+    if conversation.state != State.ESCALATED:
+        raise ServiceError(_("This conversation is not with the adviser."))
+    _refuse_if_held_by_other(
+        conversation, user, _("%(name)s is handling this escalation; only they can hand it back.")
+    )
+    escalation = conversation.events.filter(kind=Event.Kind.ESCALATED).order_by("-created_at", "-pk").first()
+    agent = escalation.actor if escalation else None
+    back_to = Team.objects.filter(slug=escalation.data.get("from_team", "")).first() if escalation else None
+    conversation.team = back_to or conversation.team
+    conversation.assignee = agent
+    event = _transition(
+        conversation,
+        State.OPEN,
+        kind=Event.Kind.HANDED_BACK,
+        actor=user,
+        note=advice,
+        to=agent.get_username() if agent else "",
+        team=conversation.team.slug,
+    )
+    conversation.save()
+    _notify(
+        users=[agent],
+        conversation=conversation,
+        event=event,
+        text=_("%(adviser)s handed a conversation back to you: %(advice)s")
+        % {"adviser": _person(user), "advice": advice},
+        email=True,
+    )
+    return event
+
+
+@transaction.atomic
+def conversation_forward(*, conversation_id: int, user: AbstractBaseUser, team_id: int, note: str) -> Event:
+    """Move the conversation to a wijkbureau's queue, unassigned, with a note for them."""
+    conversation = _locked(conversation_id)
+    note = _note_text(note, _("Write a note for the wijkbureau."))
+    team = Team.objects.filter(pk=team_id, kind=Team.Kind.WIJKBUREAU).first()
+    if team is None:
+        raise ServiceError(_("Choose a wijkbureau."))
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    if team.pk == conversation.team_id:
+        raise ServiceError(_("This conversation is already with %(team)s.") % {"team": team.name})
+    _refuse_if_held_by_other(
+        conversation, user, _("%(name)s is working on this conversation; only they can forward it.")
+    )
+    from_team = conversation.team
+    conversation.team = team
+    conversation.assignee = None
+    data = {"note": note, "from_team": from_team.slug, "team": team.slug}
+    if conversation.state in (State.ESCALATED, State.ANSWERED):
+        event = _transition(conversation, State.OPEN, kind=Event.Kind.FORWARDED, actor=user, **data)
+    else:
+        event = _event(conversation, kind=Event.Kind.FORWARDED, actor=user, **data)
+    conversation.save()
+    _notify(
+        users=list(team.members.filter(is_active=True)),
+        conversation=conversation,
+        event=event,
+        text=_("%(agent)s forwarded a conversation to %(team)s: %(note)s")
+        % {"agent": _person(user), "team": team.name, "note": note},
+        email=False,
+    )
+    return event
+
+
+@transaction.atomic
+def reply_queue_checked(
+    *, conversation_id: int, user: AbstractBaseUser, text: str, last_seen_message_id: int | None
+) -> Message:
+    """reply_queue, refused when the citizen wrote after the last message the writer saw."""
+    conversation = _locked(conversation_id)
+    if last_seen_message_id is not None:
+        newer = conversation.messages.filter(
+            direction=Message.Direction.INBOUND, pk__gt=last_seen_message_id
+        ).exists()
+        if newer:
+            raise OutdatedThread(
+                _(
+                    "The citizen wrote again while you were writing. Read the new message first; "
+                    "your text has been kept and was not sent."
+                )
+            )
+    return reply_queue(conversation_id=conversation_id, user=user, text=text)
+
+
+def notifications_mark_read(*, user: AbstractBaseUser, notification_ids: Sequence[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def cluster_answer(
+    *, conversation_ids: Sequence[int], user: AbstractBaseUser, text: str, close: bool
+) -> list[tuple[int, str]]:
+    """One text to many conversations: each gets its own reply in its own thread through the outbox.
+
+    Conversation by conversation, each in its own transaction with its own events, so one that is
+    refused (someone else holds it, the text is too long for its channel) does not stop the rest.
+    Returns (conversation id, error or "") per conversation.
+    """
+    results = []
+    for conversation_id in conversation_ids:
+        try:
+            with transaction.atomic():
+                reply_queue(conversation_id=conversation_id, user=user, text=text)
+                if close:
+                    conversation_close(conversation_id=conversation_id, user=user)
+        except ServiceError as exc:
+            results.append((conversation_id, str(exc)))
+        else:
+            results.append((conversation_id, ""))
+    return results

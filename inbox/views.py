@@ -15,6 +15,7 @@ from .forms import QueueFilterForm, ReplyForm
 from .models import Message
 from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
 from .platforms import reply_rules
+from .workflow import State
 
 
 def _require_inbox(user) -> None:
@@ -49,7 +50,7 @@ def take_next(request):
     if not can_work(request.user):
         raise PermissionDenied
     conversation = services.conversation_take_next(
-        user=request.user, candidates=visible_conversations(request.user)
+        user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
     )
     if conversation is None:
         messages.info(request, _("Nothing left in the queue for you."))
@@ -136,8 +137,11 @@ def reply(request, pk: int):
     error = ""
     if form.is_valid():
         try:
-            services.reply_queue(
-                conversation_id=conversation.pk, user=request.user, text=form.cleaned_data["text"]
+            services.reply_queue_checked(
+                conversation_id=conversation.pk,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                last_seen_message_id=form.cleaned_data["last_seen"],
             )
         except services.ServiceError as exc:
             error = str(exc)

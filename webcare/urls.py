@@ -9,6 +9,7 @@ from .health import healthz
 urlpatterns = [
     path("", home, name="home"),
     path("", include("inbox.urls")),
+    path("", include("inbox.teamwork_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
