@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from . import deadlines
 from .incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from .models import Account, ApiToken, Contact, Conversation, Event, Message, Team
-from .models import Notification  # issue 5: escalation, forwarding, notes
 from .platforms import reply_rules
 from .tokens import hash_token, new_token_key
 from .workflow import TODO_STATES, State, check_transition
@@ -507,6 +506,8 @@ def _refuse_if_held_by_other(conversation: Conversation, user, message: str) -> 
 
 def _notify(*, users, conversation: Conversation, event: Event, text: str, email: bool) -> None:
     """In-app notifications now; e-mail through Django's mail backend once the change is committed."""
+    from .models import Notification
+
     users = [u for u in users if u is not None]
     Notification.objects.bulk_create(
         [Notification(user=u, conversation=conversation, event=event, text=text[:500]) for u in users]
@@ -686,6 +687,8 @@ def reply_queue_checked(
 
 
 def notifications_mark_read(*, user: AbstractBaseUser, notification_ids: Sequence[int] | None = None) -> int:
+    from .models import Notification
+
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
