@@ -572,6 +572,7 @@ def conversation_escalate(*, conversation_id: int, user: AbstractBaseUser, quest
         actor=user,
         question=question,
         adviser=adviser.get_username() if adviser else "",
+        adviser_name=_person(adviser) if adviser else "",
         from_team=from_team.slug,
         team=comms.slug,
     )
@@ -649,7 +650,7 @@ def conversation_forward(*, conversation_id: int, user: AbstractBaseUser, team_i
     from_team = conversation.team
     conversation.team = team
     conversation.assignee = None
-    data = {"note": note, "from_team": from_team.slug, "team": team.slug}
+    data = {"note": note, "from_team": from_team.slug, "team": team.slug, "team_name": team.name}
     if conversation.state in (State.ESCALATED, State.ANSWERED):
         event = _transition(conversation, State.OPEN, kind=Event.Kind.FORWARDED, actor=user, **data)
     else:
@@ -686,12 +687,13 @@ def reply_queue_checked(
     return reply_queue(conversation_id=conversation_id, user=user, text=text)
 
 
-def notifications_mark_read(*, user: AbstractBaseUser, notification_ids: Sequence[int] | None = None) -> int:
+def notifications_mark_read(*, user: AbstractBaseUser, conversation_id: int | None = None) -> int:
+    """Mark the user's notifications read: all of them, or those about one conversation they opened."""
     from .models import Notification
 
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
+    if conversation_id is not None:
+        unread = unread.filter(conversation_id=conversation_id)
     return unread.update(read_at=timezone.now())
 
 

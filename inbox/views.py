@@ -87,6 +87,7 @@ def conversation(request, pk: int):
         if request.GET["v"] == f"{conversation.updated_at.timestamp():.6f}":
             return HttpResponse(status=204)
         return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
+    services.notifications_mark_read(user=request.user, conversation_id=conversation.pk)  # issue 5
     context = _conversation_context(request, conversation, form=ReplyForm())
     return render(request, "inbox/conversation.html", context)
 

@@ -87,6 +87,7 @@ def test_escalate_assigns_the_adviser_on_duty_and_notifies_them(
     assert event.data == {
         "question": "Mogen we iets zeggen over het raadsbesluit?",
         "adviser": "daan",
+        "adviser_name": "Daan",
         "from_team": "kcc",
         "team": "communicatie",
     }
@@ -202,6 +203,7 @@ def test_forward_moves_the_conversation_to_the_wijkbureau_queue(conversation, ag
         "note": "Boom in het park, graag oppakken.",
         "from_team": "kcc",
         "team": "wijkbureau-oost",
+        "team_name": "Wijkbureau Oost",
     }
     assert list(Notification.objects.values_list("user", flat=True)) == [oost.pk]
 
@@ -261,3 +263,15 @@ def test_cluster_answer_replies_to_each_thread_and_closes_each(deliver, agent, o
     for pk in ids[:2]:
         kinds = list(Event.objects.filter(conversation_id=pk).values_list("kind", flat=True))
         assert kinds == ["created", "claimed", "reply_queued", "closed"]
+
+
+def test_opening_the_conversation_marks_its_notifications_read(client, conversation, agent, adviser):
+    on_duty(adviser)
+    services.conversation_escalate(conversation_id=conversation.pk, user=agent, question="Vraag")
+    client.force_login(adviser)
+    assert client.get("/topbar/").context["unread"] == 1
+
+    assert client.get(f"/conversations/{conversation.pk}/").status_code == 200
+
+    assert client.get("/topbar/").context["unread"] == 0
+    assert Notification.objects.get().read_at is not None
