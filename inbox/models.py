@@ -275,3 +275,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.text[:40]}"
+
+
+class TypingMarker(models.Model):
+    """Someone is typing a reply on a conversation until `until` (refreshed by pings while typing).
+
+    Not history: rows are overwritten and expire. A table rather than a per-process cache, so every
+    web process sees the same markers.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="typing_marker_unique")]
+
+    def __str__(self):
+        return f"{self.user} typing on {self.conversation_id}"
