@@ -14,7 +14,9 @@ from .models import TypingMarker
 
 def typing_mark(*, conversation_id: int, user) -> None:
     until = timezone.now() + dt.timedelta(seconds=settings.INBOX_TYPING_SECONDS)
-    TypingMarker.objects.update_or_create(conversation_id=conversation_id, user=user, defaults={"until": until})
+    TypingMarker.objects.update_or_create(
+        conversation_id=conversation_id, user=user, defaults={"until": until}
+    )
 
 
 def typing_others(*, conversation_id: int, user) -> list[str]:

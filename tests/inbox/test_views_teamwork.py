@@ -74,3 +74,49 @@ def test_escalated_conversation_is_not_handed_out_by_take_next(client, conversat
     assert response["Location"] == reverse("inbox:queue")
     conversation.refresh_from_db()
     assert conversation.assignee is None
+
+
+def test_escalate_hand_back_and_forward_through_the_api(client, conversation, agent, make_user, teams):
+    from inbox.models import DutyShift
+    from inbox.workflow import State
+
+    daan = make_user(Role.ADVISER, team="comms", username="daan")
+    now = conversation.created_at
+    DutyShift.objects.create(
+        adviser=daan, starts_at=now.replace(year=now.year - 1), ends_at=now.replace(year=now.year + 1)
+    )
+    base = f"/api/v1/conversations/{conversation.pk}"
+    client.force_login(agent)
+
+    escalated = client.post(
+        f"{base}/escalate", {"question": "Wat zeggen we?"}, content_type="application/json"
+    )
+    assert (escalated.status_code, escalated.json()["state"], escalated.json()["assignee"]) == (
+        200,
+        "escalated",
+        "daan",
+    )
+
+    client.force_login(daan)
+    back = client.post(
+        f"{base}/hand-back", {"advice": "Verwijs naar de website."}, content_type="application/json"
+    )
+    assert (back.status_code, back.json()["state"], back.json()["assignee"]) == (200, "open", "agent")
+
+    client.force_login(agent)
+    note = client.post(f"{base}/notes", {"text": "Eerst bellen."}, content_type="application/json")
+    assert (note.status_code, note.json()["kind"], note.json()["data"]) == (
+        201,
+        "note",
+        {"note": "Eerst bellen."},
+    )
+    unknown = client.post(
+        f"{base}/forward", {"team": "nergens", "note": "x"}, content_type="application/json"
+    )
+    assert (unknown.status_code, unknown.json()["detail"]) == (422, "Kies een wijkbureau.")
+    forwarded = client.post(
+        f"{base}/forward", {"team": "wijkbureau-oost", "note": "Wijkvraag"}, content_type="application/json"
+    )
+    assert (forwarded.status_code, forwarded.json()["data"]["team"]) == (200, "wijkbureau-oost")
+    conversation.refresh_from_db()
+    assert (conversation.team, conversation.assignee, conversation.state) == (teams["oost"], None, State.OPEN)
