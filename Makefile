@@ -32,7 +32,7 @@ seed: migrate
 run: seed
 	@echo ""
 	@echo "  Webcare inbox: http://$(HOST):$(PORT)/"
-	@echo "  Log in as agent, adviser, wijk, manager or admin, password: $(DEMO_PASSWORD)"
+	@echo "  Log in as agent, adviser, wijk, wijk2, manager or admin, password: $(DEMO_PASSWORD)"
 	@echo "  (web server, Celery worker and beat run below; Ctrl-C stops all three)"
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev

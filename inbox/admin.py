@@ -75,3 +75,25 @@ class ConversationAdmin(ReadOnlyAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "created_at", "last_used_at"]
     readonly_fields = ["key_hash", "created_at", "last_used_at"]
+
+
+# --- Issue 5: the duty roster, edited by functional admins ---------------------------------------
+
+from .models import DutyShift  # noqa: E402
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    list_display = ["adviser", "starts_at", "ends_at", "note"]
+    list_filter = ["adviser"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "adviser":
+            from django.contrib.auth import get_user_model
+
+            from .models import Role
+
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=Role.ADVISER, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

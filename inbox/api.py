@@ -53,6 +53,7 @@ def _unauthenticated(request, exc):
 
 
 @api.exception_handler(services.AlreadyClaimed)
+@api.exception_handler(services.OutdatedThread)
 def _conflict(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
@@ -149,6 +150,8 @@ class ConversationDetailOut(ConversationOut):
 
 class ReplyIn(Schema):
     text: str
+    # The id of the newest message the writer saw: refused (409) if the citizen wrote since.
+    last_seen_message_id: int | None = None
 
 
 def _visible(request, conversation_id: int):
@@ -208,7 +211,12 @@ def release_conversation(request, conversation_id: int):
 )
 def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
     conversation = _workable(request, conversation_id)
-    message = services.reply_queue(conversation_id=conversation.pk, user=request.user, text=payload.text)
+    message = services.reply_queue(
+        conversation_id=conversation.pk,
+        user=request.user,
+        text=payload.text,
+        last_seen_message_id=payload.last_seen_message_id,
+    )
     return Status(201, message)
 
 
@@ -220,3 +228,78 @@ def close_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
     services.conversation_close(conversation_id=conversation.pk, user=request.user)
     return _visible(request, conversation_id)
+
+
+# --- Notes, escalation, forwarding (issue 5) ----------------------------------------------------
+
+
+class NoteIn(Schema):
+    text: str
+
+
+class EscalateIn(Schema):
+    question: str
+
+
+class ForwardIn(Schema):
+    team: str  # the wijkbureau's slug
+    note: str
+
+
+class AdviceIn(Schema):
+    advice: str
+
+
+@api.post(
+    "/conversations/{conversation_id}/notes",
+    response={201: EventOut, 403: Error, 404: Error, 422: Error},
+    summary="Add an internal note (never sent to the citizen)",
+)
+def add_note(request, conversation_id: int, payload: NoteIn):
+    conversation = _workable(request, conversation_id)
+    return Status(
+        201, services.note_add(conversation_id=conversation.pk, user=request.user, text=payload.text)
+    )
+
+
+@api.post(
+    "/conversations/{conversation_id}/escalate",
+    response={200: ConversationDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Escalate to the adviser on duty (or the comms team when nobody is on duty)",
+)
+def escalate_conversation(request, conversation_id: int, payload: EscalateIn):
+    conversation = _workable(request, conversation_id)
+    services.conversation_escalate(
+        conversation_id=conversation.pk, user=request.user, question=payload.question
+    )
+    return _visible(request, conversation_id)
+
+
+@api.post(
+    "/conversations/{conversation_id}/hand-back",
+    response={200: ConversationDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Adviser: hand an escalation back to the agent with advice",
+)
+def hand_back_conversation(request, conversation_id: int, payload: AdviceIn):
+    from .permissions import can_hand_back
+
+    conversation = _visible(request, conversation_id)
+    if not can_hand_back(request.user, conversation):
+        raise PermissionDenied("Only a communications adviser can hand an escalation back.")
+    services.escalation_hand_back(conversation_id=conversation.pk, user=request.user, advice=payload.advice)
+    return _visible(request, conversation_id)
+
+
+@api.post(
+    "/conversations/{conversation_id}/forward",
+    response={200: EventOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Forward to a wijkbureau's queue with a note",
+)
+def forward_conversation(request, conversation_id: int, payload: ForwardIn):
+    from .models import Team
+
+    conversation = _workable(request, conversation_id)
+    team = Team.objects.filter(slug=payload.team).first()
+    return services.conversation_forward(
+        conversation_id=conversation.pk, user=request.user, team_id=team.pk if team else 0, note=payload.note
+    )

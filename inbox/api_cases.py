@@ -16,7 +16,7 @@ from cases.models import Case
 
 from . import selectors, services_cases
 from .api import Error, _workable, api
-from .permissions import can_use_inbox, can_work
+from .permissions import can_use_inbox, can_view_case, can_work
 
 router = Router(tags=["cases"])
 
@@ -148,7 +148,7 @@ def _case(request, number: str) -> Case:
     if not can_use_inbox(request.user):
         raise PermissionDenied("You have no role in the webcare inbox.")
     case = case_selectors.case_by_number(number)
-    if case is None:
+    if case is None or not can_view_case(request.user, case):
         raise Http404(f"No case with number {number[:60]}.")
     return case
 

@@ -7,6 +7,8 @@ from .selectors import QUEUE_FILTERS
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), strip=True)
     private = forms.BooleanField(required=False)
+    # The newest message the writer saw; a newer inbound message makes the server refuse the reply.
+    last_seen = forms.IntegerField(required=False, min_value=0)
 
 
 class QueueFilterForm(forms.Form):

@@ -53,3 +53,26 @@ def can_view_conversation(user, conversation: Conversation) -> bool:
 
 def can_work_on(user, conversation: Conversation) -> bool:
     return can_work(user) and can_view_conversation(user, conversation)
+
+
+# --- Escalation (issue 5) -----------------------------------------------------------------------
+
+ESCALATION_VIEW_ROLES = {Role.ADVISER, Role.MANAGER, Role.ADMIN}
+ADVISER_ROLES = {Role.ADVISER, Role.ADMIN}
+
+
+def can_see_escalations(user) -> bool:
+    return bool(roles(user) & ESCALATION_VIEW_ROLES)
+
+
+def can_hand_back(user, conversation: Conversation) -> bool:
+    return bool(roles(user) & ADVISER_ROLES) and can_work_on(user, conversation)
+
+
+def can_view_case(user, case) -> bool:
+    """Cases are seen by everyone who sees all conversations; wijkbureau staff only see cases that one
+    of their team's conversations is about."""
+    user_roles = roles(user)
+    if user_roles & SEE_ALL_ROLES:
+        return True
+    return Role.WIJKBUREAU in user_roles and case.conversations.filter(team_id__in=_team_ids(user)).exists()

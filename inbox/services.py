@@ -36,6 +36,10 @@ class ReplyInvalid(ServiceError):
     pass
 
 
+class OutdatedThread(ServiceError):
+    pass
+
+
 def _event(conversation, *, kind, actor=None, from_state="", to_state="", **data) -> Event:
     return Event.objects.create(
         conversation=conversation, actor=actor, kind=kind, from_state=from_state, to_state=to_state, data=data
@@ -370,12 +374,30 @@ def conversation_take_next(*, user: AbstractBaseUser, candidates) -> Conversatio
 
 
 @transaction.atomic
-def reply_queue(*, conversation_id: int, user: AbstractBaseUser, text: str, private: bool = False) -> Message:
+def reply_queue(
+    *,
+    conversation_id: int,
+    user: AbstractBaseUser,
+    text: str,
+    private: bool = False,
+    last_seen_message_id: int | None = None,
+) -> Message:
     """Save a reply as queued and have a task send it after commit.
 
     `private`: answer a public comment with a private message, where the platform allows it.
+    `last_seen_message_id`: the newest message the writer saw; if the citizen wrote after it, the
+    reply is refused (it may no longer fit), and the writer keeps their text.
     """
     conversation = _locked(conversation_id)
+    if last_seen_message_id is not None:
+        newer = conversation.messages.filter(direction=Message.Direction.INBOUND, pk__gt=last_seen_message_id)
+        if newer.exists():
+            raise OutdatedThread(
+                _(
+                    "The citizen wrote again while you were writing. Read the new message first; "
+                    "your text has been kept and was not sent."
+                )
+            )
     text = storable_text(text).strip()
     rules = reply_rules(conversation.account.platform)
     if not text:
@@ -639,3 +661,220 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> str:
     key = new_token_key()
     ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(key))
     return key
+
+
+# --- Internal notes, escalation to the adviser on duty, forwarding (issue 5) -------------------
+
+NOTE_MAX_LENGTH = 4000
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _note_text(text: str, empty_message: str) -> str:
+    text = storable_text(text or "").strip()[:NOTE_MAX_LENGTH]
+    if not text:
+        raise ServiceError(empty_message)
+    return text
+
+
+def _refuse_if_held_by_other(conversation: Conversation, user, message: str) -> None:
+    if conversation.assignee_id not in (None, user.pk) and not user.is_superuser:
+        raise AlreadyClaimed(message % {"name": _person(conversation.assignee)})
+
+
+def _notify(*, users, conversation: Conversation, event: Event, text: str, email: bool) -> None:
+    """In-app notifications now; e-mail through Django's mail backend once the change is committed."""
+    from .models import Notification
+
+    users = [u for u in users if u is not None]
+    Notification.objects.bulk_create(
+        [Notification(user=u, conversation=conversation, event=event, text=text[:500]) for u in users]
+    )
+    addresses = [u.email for u in users if u.email]
+    if not (email and addresses):
+        return
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    link = getattr(settings, "WEBCARE_SITE_URL", "") + reverse("inbox:conversation", args=[conversation.pk])
+    subject = _("Webcare: %(text)s") % {"text": text[:120]}
+    body = f"{text}\n\n{link}\n"
+
+    def send():
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception:  # the in-app notification is there; a mail server hiccup must not hide that
+            logger.exception("Could not e-mail notification for conversation %s", conversation.pk)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def note_add(*, conversation_id: int, user: AbstractBaseUser, text: str) -> Event:
+    """An internal note on the timeline; never sent to the citizen."""
+    conversation = _locked(conversation_id)
+    text = _note_text(text, _("The note is empty."))
+    event = _event(conversation, kind=Event.Kind.NOTE, actor=user, note=text)
+    conversation.save()  # bumps updated_at, so open pages refresh
+    return event
+
+
+@transaction.atomic
+def conversation_escalate(*, conversation_id: int, user: AbstractBaseUser, question: str) -> Event:
+    """Hand the conversation to the adviser on duty with the agent's question.
+
+    With nobody on duty it goes to the comms team, unassigned, and the event says so.
+    """
+    from .selectors import adviser_on_duty
+
+    conversation = _locked(conversation_id)
+    question = _note_text(question, _("Write your question for the adviser."))
+    if conversation.state == State.ESCALATED:
+        raise ServiceError(_("This conversation is already with the adviser."))
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    _refuse_if_held_by_other(
+        conversation, user, _("%(name)s is working on this conversation; only they can escalate it.")
+    )
+    comms = Team.objects.filter(kind=Team.Kind.COMMS).order_by("pk").first()
+    if comms is None:
+        raise ServiceError(_("There is no communications team to escalate to."))
+    adviser = adviser_on_duty()
+    from_team = conversation.team
+    conversation.team = comms
+    conversation.assignee = adviser
+    event = _transition(
+        conversation,
+        State.ESCALATED,
+        kind=Event.Kind.ESCALATED,
+        actor=user,
+        question=question,
+        adviser=adviser.get_username() if adviser else "",
+        adviser_name=_person(adviser) if adviser else "",
+        from_team=from_team.slug,
+        team=comms.slug,
+    )
+    conversation.save()
+    who = conversation.contact.name or conversation.contact.handle
+    if adviser is not None:
+        text = _("%(agent)s escalated a conversation with %(who)s to you: %(question)s")
+        recipients = [adviser]
+    else:
+        text = _(
+            "Nobody is on duty; %(agent)s escalated a conversation with %(who)s to the team: %(question)s"
+        )
+        recipients = list(comms.members.filter(is_active=True))
+    _notify(
+        users=recipients,
+        conversation=conversation,
+        event=event,
+        text=text % {"agent": _person(user), "who": who, "question": question},
+        email=True,
+    )
+    return event
+
+
+@transaction.atomic
+def escalation_hand_back(*, conversation_id: int, user: AbstractBaseUser, advice: str) -> Event:
+    """The adviser gives the conversation back to the agent who escalated it, with advice as a note."""
+    conversation = _locked(conversation_id)
+    advice = _note_text(advice, _("Write your advice for the agent."))
+    if conversation.state != State.ESCALATED:
+        raise ServiceError(_("This conversation is not with the adviser."))
+    _refuse_if_held_by_other(
+        conversation, user, _("%(name)s is handling this escalation; only they can hand it back.")
+    )
+    escalation = conversation.events.filter(kind=Event.Kind.ESCALATED).order_by("-created_at", "-pk").first()
+    agent = escalation.actor if escalation else None
+    back_to = Team.objects.filter(slug=escalation.data.get("from_team", "")).first() if escalation else None
+    conversation.team = back_to or conversation.team
+    conversation.assignee = agent
+    event = _transition(
+        conversation,
+        State.OPEN,
+        kind=Event.Kind.HANDED_BACK,
+        actor=user,
+        note=advice,
+        to=agent.get_username() if agent else "",
+        team=conversation.team.slug,
+    )
+    conversation.save()
+    _notify(
+        users=[agent],
+        conversation=conversation,
+        event=event,
+        text=_("%(adviser)s handed a conversation back to you: %(advice)s")
+        % {"adviser": _person(user), "advice": advice},
+        email=True,
+    )
+    return event
+
+
+@transaction.atomic
+def conversation_forward(*, conversation_id: int, user: AbstractBaseUser, team_id: int, note: str) -> Event:
+    """Move the conversation to a wijkbureau's queue, unassigned, with a note for them."""
+    conversation = _locked(conversation_id)
+    note = _note_text(note, _("Write a note for the wijkbureau."))
+    team = Team.objects.filter(pk=team_id, kind=Team.Kind.WIJKBUREAU).first()
+    if team is None:
+        raise ServiceError(_("Choose a wijkbureau."))
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    if team.pk == conversation.team_id:
+        raise ServiceError(_("This conversation is already with %(team)s.") % {"team": team.name})
+    _refuse_if_held_by_other(
+        conversation, user, _("%(name)s is working on this conversation; only they can forward it.")
+    )
+    from_team = conversation.team
+    conversation.team = team
+    conversation.assignee = None
+    data = {"note": note, "from_team": from_team.slug, "team": team.slug, "team_name": team.name}
+    if conversation.state in (State.ESCALATED, State.ANSWERED):
+        event = _transition(conversation, State.OPEN, kind=Event.Kind.FORWARDED, actor=user, **data)
+    else:
+        event = _event(conversation, kind=Event.Kind.FORWARDED, actor=user, **data)
+    conversation.save()
+    _notify(
+        users=list(team.members.filter(is_active=True)),
+        conversation=conversation,
+        event=event,
+        text=_("%(agent)s forwarded a conversation to %(team)s: %(note)s")
+        % {"agent": _person(user), "team": team.name, "note": note},
+        email=False,
+    )
+    return event
+
+
+def notifications_mark_read(*, user: AbstractBaseUser, conversation_id: int | None = None) -> int:
+    """Mark the user's notifications read: all of them, or those about one conversation they opened."""
+    from .models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if conversation_id is not None:
+        unread = unread.filter(conversation_id=conversation_id)
+    return unread.update(read_at=timezone.now())
+
+
+def cluster_answer(
+    *, conversation_ids: Sequence[int], user: AbstractBaseUser, text: str, close: bool
+) -> list[tuple[int, str]]:
+    """One text to many conversations: each gets its own reply in its own thread through the outbox.
+
+    Conversation by conversation, each in its own transaction with its own events, so one that is
+    refused (someone else holds it, the text is too long for its channel) does not stop the rest.
+    Returns (conversation id, error or "") per conversation.
+    """
+    results = []
+    for conversation_id in conversation_ids:
+        try:
+            with transaction.atomic():
+                reply_queue(conversation_id=conversation_id, user=user, text=text)
+                if close:
+                    conversation_close(conversation_id=conversation_id, user=user)
+        except ServiceError as exc:
+            results.append((conversation_id, str(exc)))
+        else:
+            results.append((conversation_id, ""))
+    return results

@@ -17,6 +17,7 @@ from .forms import QueueFilterForm, ReplyForm
 from .models import Message
 from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
 from .platforms import PlatformRefused, comment_moderation, reply_rules
+from .workflow import State
 
 
 def _require_inbox(user) -> None:
@@ -51,7 +52,7 @@ def take_next(request):
     if not can_work(request.user):
         raise PermissionDenied
     conversation = services.conversation_take_next(
-        user=request.user, candidates=visible_conversations(request.user)
+        user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
     )
     if conversation is None:
         messages.info(request, _("Nothing left in the queue for you."))
@@ -92,6 +93,7 @@ def conversation(request, pk: int):
         if request.GET["v"] == f"{conversation.updated_at.timestamp():.6f}":
             return HttpResponse(status=204)
         return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
+    services.notifications_mark_read(user=request.user, conversation_id=conversation.pk)  # issue 5
     context = _conversation_context(request, conversation, form=ReplyForm())
     return render(request, "inbox/conversation.html", context)
 
@@ -147,6 +149,7 @@ def reply(request, pk: int):
                 user=request.user,
                 text=form.cleaned_data["text"],
                 private=form.cleaned_data["private"],
+                last_seen_message_id=form.cleaned_data["last_seen"],
             )
         except services.ServiceError as exc:
             error = str(exc)

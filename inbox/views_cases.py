@@ -28,7 +28,7 @@ from cases.suggest import suggest_category, suggest_location
 from cases.workflow import Status, allowed_next
 
 from . import selectors, services_cases
-from .permissions import can_use_inbox, can_work, can_work_on
+from .permissions import can_use_inbox, can_view_case, can_work, can_work_on
 from .platforms import reply_rules
 from .services import ServiceError
 from .views import _conversation_or_404
@@ -124,7 +124,7 @@ def _case_or_404(request, number: str) -> Case:
     if not can_use_inbox(request.user):
         raise PermissionDenied(_("You have no role in the webcare inbox."))
     case = case_selectors.case_by_number(number)
-    if case is None:
+    if case is None or not can_view_case(request.user, case):
         raise Http404(_("No case with number %(number)s.") % {"number": number[:60]})
     return case
 
@@ -217,6 +217,8 @@ def case_contact(request, number: str):
 @require_POST
 def case_tell(request, number: str):
     case = _case_or_404(request, number)
+    if not can_work(request.user):
+        raise PermissionDenied
     form = TellForm(request.POST)
     if not form.is_valid():
         return _case_action_done(request, case, error=_("Write the message first."))

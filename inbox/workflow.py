@@ -9,17 +9,21 @@ class State(models.TextChoices):
     OPEN = "open", _("In progress")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
+    # With the communications adviser on duty (or the comms team when nobody is on duty).
+    ESCALATED = "escalated", _("Escalated")
 
 
 # Work still to be done: what the queue shows and what counts as backlog.
-TODO_STATES = (State.NEW, State.OPEN)
+TODO_STATES = (State.NEW, State.OPEN, State.ESCALATED)
 
 TRANSITIONS: dict[str, set[str]] = {
-    State.NEW: {State.OPEN, State.ANSWERED, State.CLOSED},
-    State.OPEN: {State.NEW, State.ANSWERED, State.CLOSED},
+    State.NEW: {State.OPEN, State.ANSWERED, State.CLOSED, State.ESCALATED},
+    State.OPEN: {State.NEW, State.ANSWERED, State.CLOSED, State.ESCALATED},
     # The citizen wrote again after our answer, or an agent picks it up again.
-    State.ANSWERED: {State.OPEN, State.CLOSED},
+    State.ANSWERED: {State.OPEN, State.CLOSED, State.ESCALATED},
     State.CLOSED: {State.OPEN},
+    # The adviser answers the citizen, hands it back to the agent with advice, or closes it.
+    State.ESCALATED: {State.OPEN, State.ANSWERED, State.CLOSED},
 }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inbox.models import Role
+from inbox.selectors import adviser_on_duty
 
 from .models import DailySnapshot, PeakAlert
 from .selectors import day_figures, last_hour_intake, normal_hour_intake, scopes_for_snapshot
@@ -47,7 +48,12 @@ def snapshots_backfill(*, days: int = 31) -> int:
 
 
 def peak_recipients() -> list:
-    return list(get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True).exclude(email=""))
+    """The managers and the comms adviser on duty (they see press and political questions first)."""
+    users = list(get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True).exclude(email=""))
+    adviser = adviser_on_duty()
+    if adviser is not None and adviser.email and adviser not in users:
+        users.append(adviser)
+    return users
 
 
 def peak_alert_check(*, now: dt.datetime | None = None) -> PeakAlert | None:

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inbox.deadlines import AMSTERDAM
-from inbox.models import Account, Conversation, Message
+from inbox.models import Account, Conversation, DutyShift, Message
+from inbox.selectors import adviser_on_duty
 from inbox.services import conversation_claim, conversation_close, reply_queue
 from tests.conftest import incoming
 
@@ -80,12 +81,15 @@ def test_seed_demo_creates_users_teams_and_a_filled_queue(settings, db, monkeypa
     output = run("seed_demo")
 
     assert "demo-pass-42" in output
-    for username in ("agent", "adviser", "wijk", "manager", "admin"):
+    for username in ("agent", "adviser", "wijk", "wijk2", "manager", "admin"):
         assert User.objects.get(username=username).check_password("demo-pass-42")
     assert User.objects.get(username="wijk").teams.get().slug == "wijkbureau-oost"
+    assert User.objects.get(username="wijk2").teams.get().slug == "wijkbureau-overvecht"
+    assert adviser_on_duty().username == "adviser"
     assert Message.objects.count() == 8
     run("seed_demo")  # idempotent
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
+    assert DutyShift.objects.count() == 1
 
 
 def test_create_api_token_prints_a_working_token(agent, client):

@@ -236,3 +236,13 @@ if not DEBUG:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+
+# Issue 5: calamity clusters in the queue (similar open conversations answered together).
+INBOX_CLUSTER_HOURS = int(os.environ.get("INBOX_CLUSTER_HOURS", "48"))
+INBOX_CLUSTER_LIMIT = int(os.environ.get("INBOX_CLUSTER_LIMIT", "500"))
+INBOX_CLUSTER_MIN_SIZE = int(os.environ.get("INBOX_CLUSTER_MIN_SIZE", "3"))
+INBOX_CLUSTER_SIMILARITY = float(os.environ.get("INBOX_CLUSTER_SIMILARITY", "0.5"))
+# Seconds a "is typing" marker lives without a new keystroke.
+INBOX_TYPING_SECONDS = int(os.environ.get("INBOX_TYPING_SECONDS", "8"))
+# Prefix for links in notification e-mails (e.g. https://webcare.example.nl).
+WEBCARE_SITE_URL = os.environ.get("WEBCARE_SITE_URL", "")

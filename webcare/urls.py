@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("inbox.urls_cases")),
     path("", include("channels.urls")),
     path("", include("triage.urls")),
+    path("", include("inbox.teamwork_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -58,18 +58,17 @@ def test_keyboard_moves_opens_claims_replies_and_escalates(page, live_server, ma
     page.keyboard.press("c")
     expect(page.get_by_test_id("assignee")).to_have_text("U werkt hieraan.")
 
-    # e clicks whatever the escalation feature marks with data-shortcut="escalate".
-    page.evaluate(
-        """() => { const b = document.createElement('button'); b.dataset.shortcut = 'escalate';
-        b.onclick = () => { window.__escalated = (window.__escalated || 0) + 1; }; document.body.append(b); }"""
-    )
-    page.keyboard.press("e")
-    assert page.evaluate("window.__escalated") == 1
-
     page.keyboard.press("r")
     expect(page.locator("#id_text")).to_be_focused()
     page.keyboard.type("jk")  # typing in the reply box is text, not shortcuts
     expect(page.locator("#id_text")).to_have_value("jk")
+
+    # e opens the escalation form (the element marked data-shortcut="escalate").
+    page.evaluate("document.activeElement.blur()")
+    escalate = page.locator('details:has(> summary[data-shortcut="escalate"])')
+    expect(escalate).not_to_have_attribute("open", "")
+    page.keyboard.press("e")
+    expect(escalate).to_have_attribute("open", "")
     assert calm.pk != tree.pk
 
 

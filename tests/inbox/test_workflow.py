@@ -8,12 +8,18 @@ ALLOWED = {
     ("new", "open"),
     ("new", "answered"),
     ("new", "closed"),
+    ("new", "escalated"),
     ("open", "new"),
     ("open", "answered"),
     ("open", "closed"),
+    ("open", "escalated"),
     ("answered", "open"),
     ("answered", "closed"),
+    ("answered", "escalated"),
     ("closed", "open"),
+    ("escalated", "open"),
+    ("escalated", "answered"),
+    ("escalated", "closed"),
 }
 
 

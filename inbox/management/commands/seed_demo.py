@@ -1,5 +1,6 @@
 """Seed demo data: teams, role groups, demo users and a sandbox account that fills the queue."""
 
+import datetime as dt
 import os
 import secrets
 
@@ -9,8 +10,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from inbox.models import Role, Team
+from inbox.models import DutyShift, Role, Team
 from triage.seed import seed_triage
 
 TEAMS = [
@@ -26,6 +28,7 @@ USERS = [
     ("agent", "Anouk", "Visser", Role.AGENT, "kcc"),
     ("adviser", "Daan", "Mulder", Role.ADVISER, "communicatie"),
     ("wijk", "Fatima", "Bouzid", Role.WIJKBUREAU, "wijkbureau-oost"),
+    ("wijk2", "Joost", "van Dijk", Role.WIJKBUREAU, "wijkbureau-overvecht"),
     ("manager", "Ellen", "de Groot", Role.MANAGER, "kcc"),
     ("admin", "Ruud", "Kok", Role.ADMIN, "kcc"),
 ]
@@ -63,6 +66,7 @@ class Command(BaseCommand):
                 user.groups.set([groups[role]])
                 teams[team_slug].members.add(user)
             seed_triage(teams)  # canned answers and routing rules
+            _demo_duty_shift(user_model.objects.get(username="adviser"))
         call_command(
             "add_account",
             "sandbox",
@@ -78,3 +82,13 @@ class Command(BaseCommand):
             call_command("poll", "--once", "--account", SANDBOX_HANDLE, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo users: " + ", ".join(u[0] for u in USERS)))
         self.stdout.write(self.style.SUCCESS(f"Password:   {password}"))
+
+
+def _demo_duty_shift(adviser) -> None:
+    """The demo adviser is on duty from now until the same time tomorrow (one shift, however often seeded)."""
+    now = timezone.now()
+    DutyShift.objects.update_or_create(
+        adviser=adviser,
+        note="demo",
+        defaults={"starts_at": now - dt.timedelta(minutes=5), "ends_at": now + dt.timedelta(days=1)},
+    )

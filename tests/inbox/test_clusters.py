@@ -1,0 +1,30 @@
+from inbox.clusters import cluster_texts, content_words
+
+
+def test_content_words_drop_stopwords_mentions_and_links():
+    assert content_words("@gemeente Er ligt een BOOM op de weg! https://t.co/x #stormschade") == frozenset(
+        {"ligt", "boom", "weg", "stormschade"}
+    )
+
+
+def test_tweets_about_one_fallen_tree_form_one_cluster():
+    items = [
+        (1, "Er ligt een omgevallen boom op de Amsterdamsestraatweg"),
+        (2, "Omgevallen boom Amsterdamsestraatweg, niemand kan erlangs @gemeente"),
+        (3, "Boom omgevallen op de Amsterdamsestraatweg!! #storm"),
+        (4, "Wanneer wordt het afval opgehaald in Overvecht?"),
+        (5, "De lantaarnpaal bij mijn huis is kapot"),
+        (6, "Grote boom omgevallen Amsterdamsestraatweg, fietspad geblokkeerd"),
+    ]
+    clusters = cluster_texts(items, threshold=0.5, min_size=3)
+    assert [c.ids for c in clusters] == [[1, 2, 3, 6]]
+    assert set(clusters[0].label.split()) >= {"boom", "omgevall", "amsterdamsestraatweg"} - {"omgevall"}
+
+
+def test_no_cluster_below_the_minimum_size_or_for_empty_texts():
+    assert (
+        cluster_texts(
+            [(1, "boom omgevallen straat"), (2, "boom omgevallen straat"), (3, ""), (4, "")], min_size=3
+        )
+        == []
+    )
