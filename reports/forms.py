@@ -10,7 +10,9 @@ from .selectors import Scope
 
 
 class DashboardFilterForm(forms.Form):
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.all(),
@@ -40,8 +42,12 @@ class DashboardFilterForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    end = forms.DateField(label=_("Up to and including"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Up to and including"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

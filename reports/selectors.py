@@ -8,7 +8,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
@@ -248,13 +248,18 @@ def response_distribution(day: dt.date, scope: Scope) -> dict[str, int]:
     return buckets
 
 
-def trend(day: dt.date, scope: Scope, days: int = 30) -> list[dict]:
-    """Intake, answered and end-of-day backlog for the `days` days up to `day`: snapshots where frozen."""
+def trend(day: dt.date, scope: Scope, days: int = 30, *, figures_of_day: dict | None = None) -> list[dict]:
+    """Intake, answered and end-of-day backlog for the `days` days up to `day`: snapshots where frozen.
+
+    `figures_of_day`: `day`'s figures when the caller has them already (the dashboard does).
+    """
     first = day - dt.timedelta(days=days - 1)
     frozen = {
         s.date: s.figures
         for s in DailySnapshot.objects.filter(date__gte=first, date__lte=day, scope=scope.key)
     }
+    if figures_of_day is not None:
+        frozen[day] = figures_of_day
     points = []
     for offset in range(days):
         current = first + dt.timedelta(days=offset)
@@ -268,6 +273,13 @@ def trend(day: dt.date, scope: Scope, days: int = 30) -> list[dict]:
             }
         )
     return points
+
+
+def data_version() -> str:
+    """Changes whenever anything the figures count changes: two cheap indexed lookups."""
+    latest_change = Conversation.objects.aggregate(latest=Max("updated_at"))["latest"]
+    latest_message = Message.objects.aggregate(latest=Max("pk"))["latest"]
+    return f"{latest_change.timestamp() if latest_change else 0}-{latest_message or 0}"
 
 
 def scopes_for_snapshot() -> list[Scope]:

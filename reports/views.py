@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -28,22 +29,21 @@ def dashboard(request):
     _require_reports(request.user)
     form = DashboardFilterForm(request.GET or None, initial={"date": timezone.localdate()})
     day, scope = form.day_and_scope()
-    figures = selectors.day_figures(day, scope)
+    numbers = _dashboard_numbers(day, scope)
+    figures, trend, distribution = numbers["figures"], numbers["trend"], numbers["distribution"]
     team_names = dict(Team.objects.values_list("slug", "name"))
     hours = [f"{h:02d}" for h in range(24)]
-    trend = selectors.trend(day, scope)
     trend_labels = [point["date"][5:] for point in trend]
-    distribution = selectors.response_distribution(day, scope)
     context = {
         "form": form,
         "day": day,
         "figures": figures,
         "export_form": ExportForm(initial={"start": day - dt.timedelta(days=30), "end": day}),
         "intake_chart": charts.bars(
-            selectors.intake_per_hour(day, scope),
+            numbers["per_hour"],
             hours,
             title=_("Intake per hour, against a typical day"),
-            compare=selectors.typical_intake_per_hour(day, scope),
+            compare=numbers["typical_per_hour"],
         ),
         "backlog_chart": charts.line(
             [point["backlog"] for point in trend], trend_labels, title=_("Backlog at the end of each day")
@@ -61,6 +61,24 @@ def dashboard(request):
         "team_rows": _compare(figures, "by_team", lambda slug: team_names.get(slug, slug)),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_numbers(day, scope) -> dict:
+    """Everything the dashboard counts, cached while nothing changes (and at most a minute, as time
+    alone moves overdue markers and ages): managers reload often, a busy day costs seconds to count."""
+    key = f"reports:dashboard:{day}:{scope.key}:{selectors.data_version()}:{timezone.now():%Y%m%d%H%M}"
+
+    def count() -> dict:
+        figures = selectors.day_figures(day, scope)
+        return {
+            "figures": figures,
+            "trend": selectors.trend(day, scope, figures_of_day=figures),
+            "distribution": selectors.response_distribution(day, scope),
+            "per_hour": selectors.intake_per_hour(day, scope),
+            "typical_per_hour": selectors.typical_intake_per_hour(day, scope),
+        }
+
+    return cache.get_or_set(key, count, timeout=60)
 
 
 def _cell(value):

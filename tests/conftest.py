@@ -47,6 +47,14 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so nothing cached by one test leaks into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- People and teams ---------------------------------------------------------------------------
 
 
