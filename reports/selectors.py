@@ -8,8 +8,9 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractHour
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 
 from inbox.deadlines import AMSTERDAM, working_seconds_between
@@ -75,7 +76,7 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def open_at(moment: dt.datetime, scope: Scope) -> list[tuple]:
-    """(id, state, team, created_at, due_at) of every conversation not closed at `moment`.
+    """(id, state, team, created_at, due_at, category) of every conversation not closed at `moment`.
 
     The state is read from the timeline (the last state change before the moment). Conversations
     closed before the moment and untouched since cannot be open then, which keeps the candidate
@@ -92,8 +93,15 @@ def open_at(moment: dt.datetime, scope: Scope) -> list[tuple]:
     candidates = scope.conversations().filter(
         Q(state__in=not_closed) | Q(state=State.CLOSED, closed_at__gte=moment), created_at__lt=moment
     )
-    rows = candidates.annotate(state_then=Subquery(last_state)).values_list(
-        "pk", "state_then", "team__slug", "created_at", "due_at"
+    # The category the agent confirmed, else the one triage suggested ("" before triage).
+    category = Coalesce(
+        KeyTextTransform("category", "triage__decided"),
+        KeyTextTransform("category", "triage__suggested"),
+        Value(""),
+        output_field=TextField(),
+    )
+    rows = candidates.annotate(state_then=Subquery(last_state), category=category).values_list(
+        "pk", "state_then", "team__slug", "created_at", "due_at", "category"
     )
     return [row for row in rows if row[1] and row[1] != State.CLOSED]
 
@@ -116,6 +124,7 @@ def _backlog_summary(rows: list[tuple], moment: dt.datetime) -> dict:
         "total": len(rows),
         "by_state": _tally(row[1] for row in rows),
         "by_team": _tally(row[2] for row in rows),
+        "by_category": _tally(row[5] or "overig" for row in rows),
         "backlog": len(todo),
         "backlog_by_team": _tally(row[2] for row in todo),
         "overdue": sum(1 for row in todo if row[4] and row[4] < moment),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Category
 from inbox.models import Conversation, Team
 from inbox.workflow import State
 
@@ -59,6 +60,9 @@ def dashboard(request):
             figures, "by_state", lambda state: State(state).label if state in State.values else state
         ),
         "team_rows": _compare(figures, "by_team", lambda slug: team_names.get(slug, slug)),
+        "category_rows": _compare(
+            figures, "by_category", lambda code: Category(code).label if code in Category.values else code
+        ),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -92,7 +96,7 @@ def _cell(value):
 
 def _compare(figures: dict, key: str, label) -> list[tuple]:
     """Rows of (label, at start of day, at end of day) for one breakdown of the open conversations."""
-    start, end = figures["open_at_start"][key], figures["open_at_end"][key]
+    start, end = figures["open_at_start"].get(key, {}), figures["open_at_end"].get(key, {})
     return [(label(name), start.get(name, 0), end.get(name, 0)) for name in sorted(set(start) | set(end))]
 
 

@@ -73,6 +73,7 @@ def test_friday_figures(friday_and_monday):
     assert end["by_state"] == {"answered": 1, "new": 2}
     assert (end["backlog"], end["overdue"]) == (2, 1)  # b was due at 17:00; c arrived after 17:00, due Monday
     assert end["backlog_by_team"] == {"kcc": 1, "wijkbureau-oost": 1}
+    assert end["by_category"] == {"afval": 3}  # triage's suggestion for the waste question
     assert figures["open_at_start"]["total"] == 0
     assert figures["first_response_working_minutes"] == {"count": 1, "median": 15.0, "p90": 15.0}
     assert figures["direct"] == {"answered": 1, "direct": 1, "handed_on": 0, "direct_pct": 100.0}
