@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from inbox.admin import ReadOnlyAdmin
+
 from .models import CannedAnswer, ConversationTriage, RoutingRule, TriageDecision
 
 
@@ -21,23 +23,12 @@ class CannedAnswerAdmin(admin.ModelAdmin):
     search_fields = ["title", "text", "keywords"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ConversationTriage)
-class ConversationTriageAdmin(ReadOnly):
+class ConversationTriageAdmin(ReadOnlyAdmin):
     list_display = ["conversation", "suggested", "decided", "created_at"]
 
 
 @admin.register(TriageDecision)
-class TriageDecisionAdmin(ReadOnly):
+class TriageDecisionAdmin(ReadOnlyAdmin):
     list_display = ["triage", "field", "suggested", "value", "corrected", "actor", "created_at"]
     list_filter = ["field", "corrected"]

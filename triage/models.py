@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Category  # one category list: the case owns it, triage suggests it
 from inbox.models import Account, Conversation, Team
 
 from .suggester.model import WIJKEN
@@ -16,21 +17,6 @@ class MessageType(models.TextChoices):
     COMPLIMENT = "compliment", _("Compliment")
     VERZUCHTING = "verzuchting", _("Sigh")
     SPAM = "spam", _("Spam")
-    OVERIG = "overig", _("Other")
-
-
-class Category(models.TextChoices):
-    AFVAL = "afval", _("Waste")
-    GLADHEID = "gladheid", _("Ice and gritting")
-    VERLICHTING = "verlichting", _("Street lighting")
-    WEGEN = "wegen", _("Roads and pavements")
-    GROEN = "groen", _("Trees and greenery")
-    VERKEER_PARKEREN = "verkeer_parkeren", _("Traffic and parking")
-    OVERLAST = "overlast", _("Nuisance")
-    WATER_RIOOL = "water_riool", _("Water and sewers")
-    DIENSTVERLENING = "dienstverlening", _("Municipal services")
-    EVENEMENTEN = "evenementen", _("Events")
-    BELEID_POLITIEK = "beleid_politiek", _("Policy and politics")
     OVERIG = "overig", _("Other")
 
 
