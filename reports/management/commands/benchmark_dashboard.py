@@ -205,6 +205,8 @@ class Command(BaseCommand):
         for label, url in [
             ("dashboard page, today", "/dashboard/"),
             ("dashboard page, yesterday (frozen)", f"/dashboard/?date={yesterday}"),
+            ("dashboard page, the calamity day (live, no snapshots)", f"/dashboard/?date={calamity_day}"),
+            ("same page again (cached while nothing changes)", f"/dashboard/?date={calamity_day}"),
             ("backlog API, today", "/api/v1/backlog"),
         ]:
             started = time.perf_counter()
