@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inbox.models import Role
+from inbox.models import Conversation, Role
 from inbox.selectors import adviser_on_duty
 
 from .models import DailySnapshot, PeakAlert
@@ -31,19 +32,27 @@ def snapshot_freeze(*, day: dt.date) -> int:
     return written
 
 
-def snapshots_backfill(*, days: int = 31) -> int:
-    """Freeze every finished day of the last `days` that has no snapshot yet (the nightly task)."""
+def snapshots_backfill(*, limit: int = 60) -> int:
+    """Freeze finished days that have no snapshot yet, newest first, at most `limit` days a run.
+
+    Nightly this freezes yesterday; on a database with history from before the dashboard it works
+    back a couple of months per night until every day since the first conversation is frozen, so
+    no page has to count a past day live for long. Returns the number of snapshots written.
+    """
+    first = Conversation.objects.aggregate(first=Min("created_at"))["first"]
+    if first is None:
+        return 0
+    first_day = timezone.localtime(first).date()
     today = timezone.localdate()
     frozen = set(
-        DailySnapshot.objects.filter(scope="all", date__gte=today - dt.timedelta(days=days)).values_list(
-            "date", flat=True
-        )
+        DailySnapshot.objects.filter(scope="all", date__gte=first_day).values_list("date", flat=True)
     )
-    written = 0
-    for offset in range(1, days + 1):
-        day = today - dt.timedelta(days=offset)
+    written, days_done, day = 0, 0, today - dt.timedelta(days=1)
+    while day >= first_day and days_done < limit:
         if day not in frozen:
             written += snapshot_freeze(day=day)
+            days_done += 1
+        day -= dt.timedelta(days=1)
     return written
 
 

@@ -160,3 +160,21 @@ def test_everyone_sees_the_peak_banner(client, agent, db):
     client.force_login(agent)
     body = client.get(reverse("inbox:queue")).content.decode()
     assert "Piek: 80 berichten" in body
+
+
+def test_backfill_freezes_missing_days_newest_first_up_to_a_limit(deliver):
+    from django.utils import timezone
+
+    from reports.services import snapshots_backfill
+
+    today = timezone.localdate()
+    with time_machine.travel(timezone.now() - dt.timedelta(days=5), tick=False):
+        deliver(incoming(platform_id="old", text=ORDINARY))
+
+    assert snapshots_backfill(limit=2) > 0
+    frozen = sorted(set(DailySnapshot.objects.filter(scope="all").values_list("date", flat=True)))
+    assert frozen == [today - dt.timedelta(days=2), today - dt.timedelta(days=1)]
+    snapshots_backfill(limit=10)
+    frozen = set(DailySnapshot.objects.filter(scope="all").values_list("date", flat=True))
+    assert frozen == {today - dt.timedelta(days=n) for n in range(1, 6)}  # back to the first conversation
+    assert snapshots_backfill(limit=10) == 0
