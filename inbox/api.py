@@ -67,20 +67,16 @@ class Error(Schema):
     detail: str
 
 
-class ConversationOut(Schema):
+class ConversationRef(Schema):
+    """A conversation in brief: what a case or a list shows of it."""
+
     id: int
     state: str
     account: str
     platform: str
     contact_name: str
     contact_handle: str
-    team: str
-    assignee: str | None
-    priority: int
-    due_at: dt.datetime | None
-    first_response_at: dt.datetime | None
     last_message_at: dt.datetime
-    preview: str = ""
 
     @staticmethod
     def resolve_account(obj):
@@ -97,6 +93,15 @@ class ConversationOut(Schema):
     @staticmethod
     def resolve_contact_handle(obj):
         return obj.contact.handle
+
+
+class ConversationOut(ConversationRef):
+    team: str
+    assignee: str | None
+    priority: int
+    due_at: dt.datetime | None
+    first_response_at: dt.datetime | None
+    preview: str = ""
 
     @staticmethod
     def resolve_team(obj):

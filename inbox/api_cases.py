@@ -15,36 +15,10 @@ from cases import services as case_services
 from cases.models import Case
 
 from . import selectors, services_cases
-from .api import Error, _workable, api
+from .api import ConversationRef, Error, _workable, api
 from .permissions import can_use_inbox, can_view_case, can_work
 
 router = Router(tags=["cases"])
-
-
-class ConversationRef(Schema):
-    id: int
-    platform: str
-    account: str
-    contact_name: str
-    contact_handle: str
-    state: str
-    last_message_at: dt.datetime
-
-    @staticmethod
-    def resolve_platform(obj):
-        return obj.account.platform
-
-    @staticmethod
-    def resolve_account(obj):
-        return obj.account.handle
-
-    @staticmethod
-    def resolve_contact_name(obj):
-        return obj.contact.name
-
-    @staticmethod
-    def resolve_contact_handle(obj):
-        return obj.contact.handle
 
 
 class ManualContactOut(Schema):
