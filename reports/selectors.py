@@ -214,6 +214,8 @@ def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool 
             "count": len(minutes),
             "median": round(statistics.median(minutes), 1) if minutes else None,
             "p90": round(_percentile(minutes, 0.9), 1) if minutes else None,
+            # Frozen with the day, so a past day's chart is not counted again.
+            "distribution": _response_buckets(minutes),
         },
         "direct": {
             "answered": answered,
@@ -249,9 +251,9 @@ def typical_intake_per_hour(day: dt.date, scope: Scope, weeks: int = 4) -> list[
     return [round(total / weeks, 1) for total in totals]
 
 
-def response_distribution(day: dt.date, scope: Scope) -> dict[str, int]:
+def _response_buckets(all_minutes: list[float]) -> dict[str, int]:
     buckets = {label: 0 for label, _ in RESPONSE_BUCKETS}
-    for minutes in response_minutes(day, scope):
+    for minutes in all_minutes:
         label = next(label for label, limit in RESPONSE_BUCKETS if limit is None or minutes < limit)
         buckets[label] += 1
     return buckets

@@ -31,7 +31,8 @@ def dashboard(request):
     form = DashboardFilterForm(request.GET or None, initial={"date": timezone.localdate()})
     day, scope = form.day_and_scope()
     numbers = _dashboard_numbers(day, scope)
-    figures, trend, distribution = numbers["figures"], numbers["trend"], numbers["distribution"]
+    figures, trend = numbers["figures"], numbers["trend"]
+    distribution = figures["first_response_working_minutes"]["distribution"]
     team_names = dict(Team.objects.values_list("slug", "name"))
     hours = [f"{h:02d}" for h in range(24)]
     trend_labels = [point["date"][5:] for point in trend]
@@ -77,7 +78,6 @@ def _dashboard_numbers(day, scope) -> dict:
         return {
             "figures": figures,
             "trend": selectors.trend(day, scope, figures_of_day=figures),
-            "distribution": selectors.response_distribution(day, scope),
             "per_hour": selectors.intake_per_hour(day, scope),
             "typical_per_hour": selectors.typical_intake_per_hour(day, scope),
         }

@@ -138,18 +138,23 @@ class XAdapter(Adapter):
                 return
         logger.warning("Stopped after %d pages of %s; the rest comes next poll", max_pages, function.__name__)
 
-    def _mentions(self, since_id: str) -> tuple[list, str, str]:
+    def _tweet_params(self, since_id: str, **extra) -> dict:
+        """One call per page brings the tweets with their authors, media (and places) expanded."""
         params = {
             "max_results": 100,
             "tweet_fields": TWEET_FIELDS,
             "expansions": EXPANSIONS,
             "user_fields": USER_FIELDS,
             "media_fields": MEDIA_FIELDS,
-            "place_fields": PLACE_FIELDS,
             "user_auth": self.read_user_auth,
+            **extra,
         }
         if since_id:
             params["since_id"] = since_id
+        return params
+
+    def _mentions(self, since_id: str) -> tuple[list, str, str]:
+        params = self._tweet_params(since_id, place_fields=PLACE_FIELDS)
         items, newest, fetched = [], since_id, 0
         for number, page in enumerate(
             self._pages(
@@ -270,16 +275,7 @@ class XAdapter(Adapter):
         return warnings
 
     def _search(self, query: str, since_id: str) -> tuple[list, str]:
-        params = {
-            "max_results": 100,
-            "tweet_fields": TWEET_FIELDS,
-            "expansions": EXPANSIONS,
-            "user_fields": USER_FIELDS,
-            "media_fields": MEDIA_FIELDS,
-            "user_auth": self.read_user_auth,
-        }
-        if since_id:
-            params["since_id"] = since_id
+        params = self._tweet_params(since_id)
         hits, newest = [], since_id
         for number, page in enumerate(
             self._pages(

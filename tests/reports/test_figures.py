@@ -16,6 +16,7 @@ from reports.services import peak_alert_check, snapshot_freeze
 from tests.conftest import incoming
 
 # Not urgent for the triage suggester, so every conversation is due at the end of the working day.
+EMPTY_BUCKETS = {"<15m": 0, "15-30m": 0, "30-60m": 0, "1-2u": 0, "2-4u": 0, "4-8u": 0, ">8u": 0}
 ORDINARY = "Wanneer wordt het oud papier weer opgehaald in onze straat?"
 
 
@@ -75,7 +76,12 @@ def test_friday_figures(friday_and_monday):
     assert end["backlog_by_team"] == {"kcc": 1, "wijkbureau-oost": 1}
     assert end["by_category"] == {"afval": 3}  # triage's suggestion for the waste question
     assert figures["open_at_start"]["total"] == 0
-    assert figures["first_response_working_minutes"] == {"count": 1, "median": 15.0, "p90": 15.0}
+    assert figures["first_response_working_minutes"] == {
+        "count": 1,
+        "median": 15.0,
+        "p90": 15.0,
+        "distribution": {**EMPTY_BUCKETS, "15-30m": 1},
+    }
     assert figures["direct"] == {"answered": 1, "direct": 1, "handed_on": 0, "direct_pct": 100.0}
 
 
@@ -84,7 +90,12 @@ def test_monday_response_times_count_working_hours_only(friday_and_monday):
         figures = day_figures(dt.date(2026, 12, 7))
 
     # b: Friday 16:30 → Monday 09:00 is 30 + 30 working minutes; d: 20 minutes.
-    assert figures["first_response_working_minutes"] == {"count": 2, "median": 40.0, "p90": 60.0}
+    assert figures["first_response_working_minutes"] == {
+        "count": 2,
+        "median": 40.0,
+        "p90": 60.0,
+        "distribution": {**EMPTY_BUCKETS, "15-30m": 1, "1-2u": 1},
+    }
     assert figures["direct"] == {"answered": 2, "direct": 1, "handed_on": 1, "direct_pct": 50.0}
     assert figures["open_at_start"]["backlog"] == 2
     assert figures["open_at_end"]["backlog"] == 1  # c, at the wijkbureau
