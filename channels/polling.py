@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inbox.models import Account
-from inbox.services import account_poll_failed, account_poll_lease, account_poll_release, messages_ingest
+from inbox.services.accounts import account_poll_failed, account_poll_lease, account_poll_release
+from inbox.services.ingest import messages_ingest
 
 from .base import AuthFailed, ChannelError, RateLimited, TransientError
 from .registry import adapter_for

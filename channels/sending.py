@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inbox.models import Account, Message
-from inbox.services import account_poll_failed, reply_mark_failed, reply_mark_sent, reply_start_sending
+from inbox.services.accounts import account_poll_failed
+from inbox.services.outbox import reply_mark_failed, reply_mark_sent, reply_start_sending
 
 from .base import AuthFailed, ChannelError, OutgoingReply, ReplyRejected, TransientError
 from .registry import adapter_for

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from inbox.services import replies_stale_sending_fail
+from inbox.services.outbox import replies_stale_sending_fail
 
 from . import polling, sending
 

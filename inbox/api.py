@@ -10,9 +10,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
 
-from . import selectors, services
+from . import selectors
 from .models import ApiToken
 from .permissions import can_use_inbox, can_work_on
+from .services.base import AlreadyClaimed, OutdatedThread, ServiceError
+from .services.claims import conversation_claim, conversation_release
+from .services.lifecycle import conversation_close
+from .services.outbox import reply_queue
+from .services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
 from .tokens import hash_token
 
 
@@ -52,13 +57,13 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"detail": "Log in or send a valid bearer token."}, status=401)
 
 
-@api.exception_handler(services.AlreadyClaimed)
-@api.exception_handler(services.OutdatedThread)
+@api.exception_handler(AlreadyClaimed)
+@api.exception_handler(OutdatedThread)
 def _conflict(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
-@api.exception_handler(services.ServiceError)
+@api.exception_handler(ServiceError)
 def _refused(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=422)
 
@@ -196,7 +201,7 @@ def get_conversation(request, conversation_id: int):
 )
 def claim_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
-    services.conversation_claim(conversation_id=conversation.pk, user=request.user)
+    conversation_claim(conversation_id=conversation.pk, user=request.user)
     return _visible(request, conversation_id)
 
 
@@ -206,7 +211,7 @@ def claim_conversation(request, conversation_id: int):
 )
 def release_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
-    services.conversation_release(conversation_id=conversation.pk, user=request.user)
+    conversation_release(conversation_id=conversation.pk, user=request.user)
     return _visible(request, conversation_id)
 
 
@@ -216,7 +221,7 @@ def release_conversation(request, conversation_id: int):
 )
 def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
     conversation = _workable(request, conversation_id)
-    message = services.reply_queue(
+    message = reply_queue(
         conversation_id=conversation.pk,
         user=request.user,
         text=payload.text,
@@ -231,11 +236,11 @@ def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
 )
 def close_conversation(request, conversation_id: int):
     conversation = _workable(request, conversation_id)
-    services.conversation_close(conversation_id=conversation.pk, user=request.user)
+    conversation_close(conversation_id=conversation.pk, user=request.user)
     return _visible(request, conversation_id)
 
 
-# --- Notes, escalation, forwarding (issue 5) ----------------------------------------------------
+# --- Notes, escalation, forwarding ----------------------------------------------------
 
 
 class NoteIn(Schema):
@@ -263,7 +268,7 @@ class AdviceIn(Schema):
 def add_note(request, conversation_id: int, payload: NoteIn):
     conversation = _workable(request, conversation_id)
     return Status(
-        201, services.note_add(conversation_id=conversation.pk, user=request.user, text=payload.text)
+        201, note_add(conversation_id=conversation.pk, user=request.user, text=payload.text)
     )
 
 
@@ -274,7 +279,7 @@ def add_note(request, conversation_id: int, payload: NoteIn):
 )
 def escalate_conversation(request, conversation_id: int, payload: EscalateIn):
     conversation = _workable(request, conversation_id)
-    services.conversation_escalate(
+    conversation_escalate(
         conversation_id=conversation.pk, user=request.user, question=payload.question
     )
     return _visible(request, conversation_id)
@@ -291,7 +296,7 @@ def hand_back_conversation(request, conversation_id: int, payload: AdviceIn):
     conversation = _visible(request, conversation_id)
     if not can_hand_back(request.user, conversation):
         raise PermissionDenied("Only a communications adviser can hand an escalation back.")
-    services.escalation_hand_back(conversation_id=conversation.pk, user=request.user, advice=payload.advice)
+    escalation_hand_back(conversation_id=conversation.pk, user=request.user, advice=payload.advice)
     return _visible(request, conversation_id)
 
 
@@ -305,6 +310,6 @@ def forward_conversation(request, conversation_id: int, payload: ForwardIn):
 
     conversation = _workable(request, conversation_id)
     team = Team.objects.filter(slug=payload.team).first()
-    return services.conversation_forward(
+    return conversation_forward(
         conversation_id=conversation.pk, user=request.user, team_id=team.pk if team else 0, note=payload.note
     )

@@ -14,9 +14,10 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
 
-from . import selectors, services_cases
+from . import selectors
 from .api import ConversationRef, Error, _workable, api
 from .permissions import can_use_inbox, can_view_case, can_work
+from .services.case_links import conversation_case_link, conversation_case_register
 
 router = Router(tags=["cases"])
 
@@ -141,11 +142,11 @@ def _detail(request, case: Case) -> Case:
 def conversation_case(request, conversation_id: int, payload: CaseRegisterIn):
     conversation = _workable(request, conversation_id)
     if payload.number:
-        case = services_cases.conversation_case_link(
+        case = conversation_case_link(
             conversation_id=conversation.pk, user=request.user, number=payload.number
         )
         return Status(200, _detail(request, case))
-    case = services_cases.conversation_case_register(
+    case = conversation_case_register(
         conversation_id=conversation.pk,
         user=request.user,
         category=payload.category,

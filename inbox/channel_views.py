@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import channel_selectors, services
+from . import channel_selectors
 from .models import MonitoringHit, Role
 from .permissions import can_use_inbox, can_work, roles
+from .services.base import ServiceError
+from .services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
 
 
 @login_required
@@ -47,10 +49,10 @@ def _decide(service):
             raise Http404
         try:
             result = service(hit_id=pk, user=request.user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             messages.error(request, str(exc))
             return redirect("inbox:monitoring")
-        if service is services.monitoring_hit_promote:
+        if service is monitoring_hit_promote:
             messages.success(request, _("Moved to the queue. Nothing has been sent."))
             target = redirect("inbox:conversation", pk=result.pk)
             return HttpResponseClientRedirect(target.url) if request.htmx else target
@@ -63,5 +65,5 @@ def _decide(service):
     return view
 
 
-promote = _decide(services.monitoring_hit_promote)
-dismiss = _decide(services.monitoring_hit_dismiss)
+promote = _decide(monitoring_hit_promote)
+dismiss = _decide(monitoring_hit_dismiss)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
-from .workflow import State
+from .workflow import SendStatus, State
 
 
 class Role(models.TextChoices):
@@ -122,7 +122,7 @@ class Conversation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    # The case (zaak) this conversation is about, on whatever channel; set by inbox.services_cases.
+    # The case (zaak) this conversation is about, on whatever channel; set by inbox.services.case_links.
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
     )
@@ -148,11 +148,7 @@ class Message(models.Model):
         INBOUND = "in", _("Inbound")
         OUTBOUND = "out", _("Outbound")
 
-    class SendStatus(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    SendStatus = SendStatus
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")

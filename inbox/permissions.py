@@ -1,8 +1,11 @@
 """Who may see and work on which conversations. Views and the API both ask here."""
 
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Conversation, Role
+from .services.base import AlreadyClaimed, NotAllowed
 
 WORKING_ROLES = {Role.AGENT, Role.ADVISER, Role.WIJKBUREAU, Role.ADMIN}
 SEE_ALL_ROLES = {Role.AGENT, Role.ADVISER, Role.MANAGER, Role.ADMIN}
@@ -55,7 +58,7 @@ def can_work_on(user, conversation: Conversation) -> bool:
     return can_work(user) and can_view_conversation(user, conversation)
 
 
-# --- Escalation (issue 5) -----------------------------------------------------------------------
+# --- Escalation -----------------------------------------------------------------------
 
 ESCALATION_VIEW_ROLES = {Role.ADVISER, Role.MANAGER, Role.ADMIN}
 ADVISER_ROLES = {Role.ADVISER, Role.ADMIN}
@@ -76,3 +79,47 @@ def can_view_case(user, case) -> bool:
     if user_roles & SEE_ALL_ROLES:
         return True
     return Role.WIJKBUREAU in user_roles and case.conversations.filter(team_id__in=_team_ids(user)).exists()
+
+
+# --- The holder rule ----------------------------------------------------------------------------
+# Who may act on a conversation (reply, close, release, escalate, forward, hand back, register a
+# case) given who holds it. One table, asked by views, the API and every service that acts.
+
+
+class Holder(models.TextChoices):
+    NOBODY = "nobody", "nobody holds it"
+    YOU = "you", "you hold it"
+    SOMEONE_ELSE = "someone_else", "someone else holds it"
+
+
+HOLDER_RULE: dict[str, dict[str, bool]] = {
+    Role.AGENT: {Holder.NOBODY: True, Holder.YOU: True, Holder.SOMEONE_ELSE: False},
+    Role.ADVISER: {Holder.NOBODY: True, Holder.YOU: True, Holder.SOMEONE_ELSE: False},
+    Role.WIJKBUREAU: {Holder.NOBODY: True, Holder.YOU: True, Holder.SOMEONE_ELSE: False},
+    # A functional admin may step in for a colleague who is away (release, close, forward, ...).
+    Role.ADMIN: {Holder.NOBODY: True, Holder.YOU: True, Holder.SOMEONE_ELSE: True},
+    # Managers read everything and change nothing.
+    Role.MANAGER: {Holder.NOBODY: False, Holder.YOU: False, Holder.SOMEONE_ELSE: False},
+}
+
+
+def holder_state(user, conversation: Conversation) -> str:
+    if conversation.assignee_id is None:
+        return Holder.NOBODY
+    return Holder.YOU if conversation.assignee_id == user.pk else Holder.SOMEONE_ELSE
+
+
+def holder_allows(user, conversation: Conversation) -> bool:
+    """True when one of the user's roles may act on the conversation as it is held now."""
+    state = holder_state(user, conversation)
+    return any(HOLDER_RULE.get(role, {}).get(state, False) for role in roles(user))
+
+
+def require_holder(user, conversation: Conversation, *, refusal: str) -> None:
+    """Refuse unless the holder rule lets `user` act. `refusal` names the holder as %(name)s."""
+    if holder_allows(user, conversation):
+        return
+    if holder_state(user, conversation) == Holder.SOMEONE_ELSE and can_work(user):
+        holder = conversation.assignee
+        raise AlreadyClaimed(refusal % {"name": holder.get_full_name() or holder.get_username()})
+    raise NotAllowed(_("Your role may not work on conversations."))

@@ -98,7 +98,7 @@ def contact_history(*, user, conversation: Conversation) -> list[Conversation]:
     )
 
 
-# --- Cases (issue 6) ------------------------------------------------------------------------------
+# --- Cases ------------------------------------------------------------------------------
 
 
 def case_conversations(*, user, case) -> list[Conversation]:
@@ -117,7 +117,7 @@ def conversation_prefill_text(conversation: Conversation) -> str:
     return "\n".join(texts.values_list("text", flat=True)[:5])[:5000]
 
 
-# --- Roster, escalations, notifications, calamity clusters (issue 5) ---------------------------
+# --- Roster, escalations, notifications, calamity clusters ---------------------------
 
 
 def adviser_on_duty(at: dt.datetime | None = None):

@@ -10,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import selectors
 from .permissions import can_hand_back, can_see_escalations, can_work, can_work_on
+from .services.base import ServiceError
+from .services.bulk import cluster_answer
+from .services.notifications import notifications_mark_read
+from .services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
 from .typing import typing_mark, typing_others
 from .views import _conversation_or_404, _require_inbox
 
@@ -35,10 +39,10 @@ def _back(request, pk: int):
 def note(request, pk: int):
     conversation = _workable_or_403(request, pk)
     try:
-        services.note_add(
+        note_add(
             conversation_id=conversation.pk, user=request.user, text=request.POST.get("note", "")
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Internal note added. The citizen does not see it."))
@@ -50,10 +54,10 @@ def note(request, pk: int):
 def escalate(request, pk: int):
     conversation = _workable_or_403(request, pk)
     try:
-        event = services.conversation_escalate(
+        event = conversation_escalate(
             conversation_id=conversation.pk, user=request.user, question=request.POST.get("question", "")
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
         return _back(request, pk)
     conversation.refresh_from_db()
@@ -79,10 +83,10 @@ def hand_back(request, pk: int):
     if not can_hand_back(request.user, conversation):
         raise PermissionDenied
     try:
-        services.escalation_hand_back(
+        escalation_hand_back(
             conversation_id=conversation.pk, user=request.user, advice=request.POST.get("advice", "")
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Handed back to the agent with your advice."))
@@ -98,13 +102,13 @@ def forward(request, pk: int):
     except ValueError:
         team_id = 0
     try:
-        services.conversation_forward(
+        conversation_forward(
             conversation_id=conversation.pk,
             user=request.user,
             team_id=team_id,
             note=request.POST.get("note", ""),
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         conversation.refresh_from_db()
@@ -157,7 +161,7 @@ def escalations(request):
 def notifications(request):
     _require_inbox(request.user)
     if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
+        notifications_mark_read(user=request.user)
         return redirect("teamwork:notifications")
     return render(
         request, "inbox/notifications.html", {"notifications": selectors.notifications(user=request.user)}
@@ -218,7 +222,7 @@ def cluster(request):
             user=request.user, conversation_ids=_ids(request.POST.getlist("all"))
         )
         return render(request, "inbox/cluster.html", {"members": members, "text": text}, status=422)
-    results = services.cluster_answer(
+    results = cluster_answer(
         conversation_ids=[c.pk for c in chosen], user=request.user, text=text, close="close" in request.POST
     )
     done = sum(1 for _pk, error in results if not error)

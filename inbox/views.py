@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from . import selectors, services
+from . import selectors
 from .forms import QueueFilterForm, ReplyForm
 from .models import Message
 from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
 from .platforms import PlatformRefused, comment_moderation, reply_rules
+from .services.base import ServiceError
+from .services.claims import conversation_claim, conversation_release, conversation_take_next
+from .services.lifecycle import conversation_close, conversation_reopen
+from .services.moderation import comment_hidden_record
+from .services.notifications import notifications_mark_read
+from .services.outbox import reply_queue, reply_retry
 from .workflow import State
 
 
@@ -51,7 +57,7 @@ def queue(request):
 def take_next(request):
     if not can_work(request.user):
         raise PermissionDenied
-    conversation = services.conversation_take_next(
+    conversation = conversation_take_next(
         user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
     )
     if conversation is None:
@@ -93,7 +99,7 @@ def conversation(request, pk: int):
         if request.GET["v"] == f"{conversation.updated_at.timestamp():.6f}":
             return HttpResponse(status=204)
         return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
-    services.notifications_mark_read(user=request.user, conversation_id=conversation.pk)  # issue 5
+    notifications_mark_read(user=request.user, conversation_id=conversation.pk)
     context = _conversation_context(request, conversation, form=ReplyForm())
     return render(request, "inbox/conversation.html", context)
 
@@ -120,7 +126,7 @@ def _action(service):
             raise PermissionDenied
         try:
             service(conversation_id=conversation.pk, user=request.user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             return _after_action(request, pk, error=str(exc))
         return _after_action(request, pk)
 
@@ -128,10 +134,10 @@ def _action(service):
     return view
 
 
-claim = _action(services.conversation_claim)
-release = _action(services.conversation_release)
-close = _action(services.conversation_close)
-reopen = _action(services.conversation_reopen)
+claim = _action(conversation_claim)
+release = _action(conversation_release)
+close = _action(conversation_close)
+reopen = _action(conversation_reopen)
 
 
 @login_required
@@ -144,14 +150,14 @@ def reply(request, pk: int):
     error = ""
     if form.is_valid():
         try:
-            services.reply_queue(
+            reply_queue(
                 conversation_id=conversation.pk,
                 user=request.user,
                 text=form.cleaned_data["text"],
                 private=form.cleaned_data["private"],
                 last_seen_message_id=form.cleaned_data["last_seen"],
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             error = str(exc)
     else:
         error = _("Write a reply first.")
@@ -173,8 +179,8 @@ def retry_reply(request, pk: int, message_id: int):
     if not Message.objects.filter(pk=message_id, conversation=conversation).exists():
         raise Http404
     try:
-        services.reply_retry(message_id=message_id, user=request.user)
-    except services.ServiceError as exc:
+        reply_retry(message_id=message_id, user=request.user)
+    except ServiceError as exc:
         return _after_action(request, pk, error=str(exc))
     return _after_action(request, pk)
 
@@ -198,7 +204,7 @@ def hide_comment(request, pk: int, message_id: int):
         moderation.set_hidden(conversation.account, message.platform_id, hidden)
     except PlatformRefused as exc:
         return _after_action(request, pk, error=str(exc))
-    services.comment_hidden_record(message_id=message.pk, user=request.user, hidden=hidden)
+    comment_hidden_record(message_id=message.pk, user=request.user, hidden=hidden)
     return _after_action(request, pk)
 
 

@@ -27,10 +27,11 @@ from cases.models import Case
 from cases.suggest import suggest_category, suggest_location
 from cases.workflow import Status, allowed_next
 
-from . import selectors, services_cases
+from . import selectors
 from .permissions import can_use_inbox, can_view_case, can_work, can_work_on
 from .platforms import reply_rules
-from .services import ServiceError
+from .services.base import ServiceError
+from .services.case_links import case_status_tell, conversation_case_link, conversation_case_register
 from .views import _conversation_or_404
 
 
@@ -75,7 +76,7 @@ def case_register(request, pk: int):
     error = ""
     if form.is_valid():
         try:
-            case = services_cases.conversation_case_register(
+            case = conversation_case_register(
                 conversation_id=conversation.pk, user=request.user, **form.cleaned_data
             )
         except ServiceError as exc:
@@ -106,7 +107,7 @@ def case_link(request, pk: int):
     error = _("Type a case number.")
     if form.is_valid():
         try:
-            services_cases.conversation_case_link(
+            conversation_case_link(
                 conversation_id=conversation.pk, user=request.user, number=form.cleaned_data["number"]
             )
             error = ""
@@ -224,7 +225,7 @@ def case_tell(request, number: str):
         return _case_action_done(request, case, error=_("Write the message first."))
     conversation = _workable_conversation(request, form.cleaned_data["conversation"])
     try:
-        services_cases.case_status_tell(
+        case_status_tell(
             case_id=case.pk,
             conversation_id=conversation.pk,
             user=request.user,

@@ -1,7 +1,11 @@
-"""The conversation's states and the transitions allowed between them, as data."""
+"""The inbox's status tables, as data: a conversation's state and a reply's send status."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from webcare.transitions import TransitionNotAllowed, Transitions
+
+__all__ = ["SEND_TRANSITIONS", "TODO_STATES", "TRANSITIONS", "SendStatus", "State", "TransitionNotAllowed"]
 
 
 class State(models.TextChoices):
@@ -25,14 +29,35 @@ TRANSITIONS: dict[str, set[str]] = {
     # The adviser answers the citizen, hands it back to the agent with advice, or closes it.
     State.ESCALATED: {State.OPEN, State.ANSWERED, State.CLOSED},
 }
-
-
-class TransitionNotAllowed(Exception):
-    def __init__(self, old: str, new: str):
-        super().__init__(f"A conversation cannot go from {old!r} to {new!r}.")
-        self.old, self.new = old, new
+CONVERSATION_STATES = Transitions("conversation", TRANSITIONS)
 
 
 def check_transition(old: str, new: str) -> None:
-    if new not in TRANSITIONS.get(old, set()):
-        raise TransitionNotAllowed(old, new)
+    CONVERSATION_STATES.check(old, new)
+
+
+class SendStatus(models.TextChoices):
+    """Where a reply is in the outbox. Inbound messages have none ("")."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    # The platform may or may not have posted it (a timeout, a 5xx, a worker killed mid-send):
+    # looked up on the platform before anything else happens, never retried blindly.
+    UNKNOWN = "unknown", _("Unknown, being checked")
+
+
+SEND_TRANSITIONS = Transitions(
+    "reply",
+    {
+        SendStatus.QUEUED: {SendStatus.SENDING},
+        # Sent; refused for good; a transient fault the task retries (back to queued); or not known.
+        SendStatus.SENDING: {SendStatus.SENT, SendStatus.FAILED, SendStatus.QUEUED, SendStatus.UNKNOWN},
+        # Only after it was looked up on the platform: found, or not there after its read delay.
+        SendStatus.UNKNOWN: {SendStatus.SENT, SendStatus.FAILED},
+        # A person retries.
+        SendStatus.FAILED: {SendStatus.QUEUED},
+        SendStatus.SENT: set(),
+    },
+)

@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from django.utils.translation import trans_real
 
 from inbox.incoming import IncomingMessage
 from inbox.models import Account, Role, Team
-from inbox.services import messages_ingest
+from inbox.services.ingest import messages_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -37,6 +39,9 @@ def pytest_sessionstart(session):
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             with po_path.open("rb") as po, mo_path.open("wb") as mo:
                 write_mo(mo, read_po(po))
+            # Django may have looked for catalogues while starting up, before they existed.
+            trans_real._translations.clear()
+            trans_real._default = None
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -45,6 +50,38 @@ def pytest_sessionfinish(session, exitstatus):
     if REQUIRE_ALL and skipped:
         reporter.write_line(f"WEBCARE_REQUIRE_ALL: {len(skipped)} tests skipped; failing the run.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_task_queue():
+    """Tasks the tests publish go to the real broker, on a queue of this run's own, purged after:
+    a worker of `make run` (or another run's) never picks them up."""
+    from webcare.celery import app
+
+    saved, queue = app.conf.task_default_queue, f"webcare-tests-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = saved
+    try:
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(queue)
+    except Exception:  # nothing to purge, or the broker is gone: nothing is left to pick up either way
+        pass
+
+
+@pytest.fixture
+def published_tasks():
+    """(task name, args) of every task published during the test, seen through Celery's own signal."""
+    from celery.signals import before_task_publish
+
+    published = []
+
+    def record(sender=None, body=None, **kwargs):
+        published.append((sender, tuple(body[0]) if body else ()))
+
+    before_task_publish.connect(record, weak=False)
+    yield published
+    before_task_publish.disconnect(record)
 
 
 @pytest.fixture(autouse=True)

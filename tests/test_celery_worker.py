@@ -17,7 +17,7 @@ from django.db import connection
 
 from channels.tasks import poll_due_accounts
 from inbox.models import Conversation, Message
-from inbox.services import reply_queue
+from inbox.services.outbox import reply_queue
 from tests.conftest import REQUIRE_ALL, ROOT
 from webcare.celery import app
 

@@ -11,7 +11,9 @@ from django.core.management.base import CommandError
 from inbox.deadlines import AMSTERDAM
 from inbox.models import Account, Conversation, DutyShift, Message
 from inbox.selectors import adviser_on_duty
-from inbox.services import conversation_claim, conversation_close, reply_queue
+from inbox.services.claims import conversation_claim
+from inbox.services.lifecycle import conversation_close
+from inbox.services.outbox import reply_queue
 from tests.conftest import incoming
 
 
@@ -50,9 +52,6 @@ def test_add_account_with_unknown_team_says_which_exist(teams):
 
 
 def test_poll_once_and_send_pending(account, agent, monkeypatch):
-    import inbox.services as services
-
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
     assert "ok: 3 new" in run("poll", "--once", "--account", "GemeenteTest")
     conversation = Conversation.objects.first()
     reply_queue(conversation_id=conversation.pk, user=agent, text="Bedankt voor uw bericht.")
@@ -103,9 +102,6 @@ def at(text):
 
 def test_backlog_matches_hand_computed_figures(deliver, agent, monkeypatch):
     """Monday 30 Nov 2026: three messages, one answered, one closed, one left over; Tuesday changes nothing."""
-    import inbox.services as services
-
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
     with time_machine.travel(at("2026-11-30 09:00"), tick=False):
         deliver(incoming(platform_id="a", created_at=at("2026-11-30 09:00")))
         deliver(incoming(platform_id="b", created_at=at("2026-11-30 09:00")))

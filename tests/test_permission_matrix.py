@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.services import case_register
 from inbox.models import Account, Conversation, Message, MonitoringHit, Role
-from inbox.services import monitoring_hits_record
+from inbox.services.monitoring import monitoring_hits_record
 from tests.conftest import incoming
 
 ROLES = ("agent", "adviser", "wijk", "manager", "admin", "anonymous")
@@ -191,7 +191,7 @@ MATRIX = [
     ),
     ("api:api-root", "get", "/api/v1/", None, (404, 404, 404, 404, 404, 404)),
     ("api:openapi-json", "get", "/api/v1/openapi.json", None, (200, 200, 200, 200, 200, 200)),
-    # Channels (issues 3 and 4): monitoring for everyone who works, the accounts page for admins.
+    # Channels: monitoring for everyone who works, the accounts page for admins.
     ("inbox:accounts", "get", "/channel-accounts/", None, (403, 403, 403, 403, 200, L)),
     ("inbox:monitoring", "get", "/monitoring/", None, (200, 200, 200, 200, 200, L)),
     ("inbox:monitoring_promote", "post", "/monitoring/{hit}/promote/", {}, (302, 302, 404, 403, 302, L)),
@@ -204,7 +204,7 @@ MATRIX = [
         (404, 404, 404, 403, 404, L),
     ),
     ("channels:facebook_webhook", "get", "/webhooks/facebook/", None, (403, 403, 403, 403, 403, 403)),
-    # Triage (issue 5).
+    # Triage.
     (
         "triage:decide",
         "post",
@@ -213,7 +213,7 @@ MATRIX = [
         (302, 302, 404, 403, 302, L),
     ),
     ("triage:canned", "get", "/conversations/{kcc}/canned/?q=melding", None, (200, 200, 404, 403, 200, L)),
-    # Cases (issue 6).
+    # Cases.
     ("cases:search", "get", "/cases/?q={case}", None, (302, 302, 302, 302, 302, L)),
     ("cases:detail", "get", "/cases/{case}/", None, (200, 200, 404, 200, 200, L)),
     (
@@ -274,7 +274,7 @@ MATRIX = [
         {"status": "in_progress"},
         (200, 200, 404, 403, 200, 401),
     ),
-    # Manager's dashboard (issue 7).
+    # Manager's dashboard.
     ("reports:dashboard", "get", "/dashboard/", None, (403, 403, 403, 200, 200, L)),
     (
         "reports:export_csv",

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from inbox import deadlines
-from inbox.models import Conversation, Event, Team
-from inbox.services import ServiceError
+from inbox.arrival import ArrivalDecision
+from inbox.models import Conversation, Team
+from inbox.services.base import ServiceError
+from inbox.services.suggestions import conversation_triage_decided
 
 from .models import FIELDS, Category, ConversationTriage, MessageType, RoutingRule, TriageDecision
 from .suggester.model import MODEL_FILE, WIJKEN, Example, Suggester, Suggestion
@@ -45,10 +46,6 @@ def current_suggester() -> Suggester:
     with _lock:
         _cache["key"], _cache["current"] = key, suggester
     return suggester
-
-
-def _event(conversation, *, kind, actor=None, **data) -> Event:
-    return Event.objects.create(conversation=conversation, actor=actor, kind=kind, data=data)
 
 
 # --- Routing ------------------------------------------------------------------------------------
@@ -89,13 +86,14 @@ def default_team(conversation: Conversation) -> Team:
 # --- On arrival ---------------------------------------------------------------------------------
 
 
-def conversation_triage_on_arrival(*, conversation: Conversation, text: str) -> dict:
-    """Suggest type, category, urgent, escalate and wijk for a new conversation and route it.
+def conversation_triage_on_arrival(conversation: Conversation, text: str) -> ArrivalDecision:
+    """Inbox's arrival hook: suggest type, category, urgent, escalate and wijk for a new conversation
+    and pick its team by the routing rules.
 
-    Runs inside ingest's transaction, on the conversation it just created (which ingest saves),
-    before ingest writes the "conversation started" event: what this returns goes into that
-    event's data, so the timeline shows the suggestions and the routing from the first entry.
-    An urgent suggestion makes it priority 1 with the short deadline; the agent can undo that.
+    Runs inside ingest's transaction on the conversation it just created. Triage keeps its own
+    row (the suggestions); inbox applies the decision (an urgent one gets priority 1 and the short
+    deadline, the agent can undo that) and puts it in the "conversation started" event's data, so
+    the timeline shows the suggestions and the routing from the first entry.
     """
     to = conversation.account.handle
     try:
@@ -112,19 +110,19 @@ def conversation_triage_on_arrival(*, conversation: Conversation, text: str) -> 
         suggested=suggestion.as_dict(),
         reasons=suggestion.reasons,
     )
-    if suggestion.urgent:
-        conversation.priority = 1
-        conversation.due_at = deadlines.due_at(conversation.last_message_at, urgent=True)
     rule = routing_match(
         conversation=conversation, category=suggestion.category, wijk=suggestion.wijk, text=text
     )
-    conversation.team = rule.team if rule else default_team(conversation)
-    conversation.save()
-    return {
-        "triage": suggestion.as_dict(),
-        "routed_to": conversation.team.name,
-        "routing_rule": rule.name if rule else "",
-    }
+    team = rule.team if rule else default_team(conversation)
+    return ArrivalDecision(
+        urgent=suggestion.urgent,
+        team=team,
+        event_data={
+            "triage": suggestion.as_dict(),
+            "routed_to": team.name,
+            "routing_rule": rule.name if rule else "",
+        },
+    )
 
 
 # --- Agents' decisions --------------------------------------------------------------------------
@@ -162,26 +160,26 @@ def _clean_value(field: str, value):
 def triage_decide(*, conversation_id: int, user: AbstractBaseUser, field: str, value) -> ConversationTriage:
     """Confirm (same value) or correct (another value) one suggested field.
 
-    The decision is stored as a training example, so later suggestions learn from it. Deciding
-    on urgent also sets the conversation's priority and deadline.
+    The decision is stored as a training example, so later suggestions learn from it. The inbox
+    records it on the timeline (and, for urgent, sets the conversation's priority and deadline).
     """
-    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
     value = _clean_value(field, value)
-    triage = ConversationTriage.objects.select_for_update().filter(conversation=conversation).first()
+    triage = ConversationTriage.objects.select_for_update().filter(conversation_id=conversation_id).first()
     if triage is None:
         raise ServiceError(_("This conversation has no triage suggestions."))
     previous = triage.value(field)
     suggested = triage.suggested.get(field)
-    corrected = value != previous
     triage.decided = {**triage.decided, field: value}
     triage.save(update_fields=["decided", "updated_at"])
     TriageDecision.objects.create(
         triage=triage, field=field, suggested=suggested, value=value, corrected=value != suggested, actor=user
     )
-    if field == "urgent" and bool(conversation.priority > 0) != value:
-        conversation.priority = 1 if value else 0
-        conversation.due_at = deadlines.due_at(conversation.last_message_at, urgent=value)
-    kind = Event.Kind.TRIAGE_CORRECTED if corrected else Event.Kind.TRIAGE_CONFIRMED
-    _event(conversation, kind=kind, actor=user, field=field, old=previous, new=value)
-    conversation.save()
+    conversation_triage_decided(
+        conversation_id=conversation_id,
+        user=user,
+        field=field,
+        old=previous,
+        new=value,
+        corrected=value != previous,
+    )
     return triage

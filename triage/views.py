@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inbox import selectors as inbox_selectors
 from inbox.permissions import can_use_inbox, can_work_on
-from inbox.services import ServiceError
+from inbox.services.base import ServiceError
 
 from . import selectors, services
 from .models import FIELDS

@@ -173,7 +173,7 @@ CELERY_BEAT_SCHEDULE = {
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
 }
 
-# Facebook (issue 4): the Graph API host and version every facebook-sdk call goes to.
+# Facebook: the Graph API host and version every facebook-sdk call goes to.
 FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "23.0").lstrip("v")
 
@@ -193,7 +193,7 @@ INBOX_SENDING_STALE_MINUTES = 10
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
 REPORTS_PEAK_FACTOR = float(os.environ.get("REPORTS_PEAK_FACTOR", "3"))
 
-# Cases (issue 6): numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
+# Cases: numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
 CASES_NUMBER_PREFIX = os.environ.get("CASES_NUMBER_PREFIX", "ZAAK")
 CASES_NUMBER_DIGITS = int(os.environ.get("CASES_NUMBER_DIGITS", "7"))
 CASES_BACKEND = os.environ.get("CASES_BACKEND", "local")

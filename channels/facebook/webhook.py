@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from inbox.incoming import storable_text
 from inbox.models import Account, Contact
-from inbox.services import messages_ingest
+from inbox.services.ingest import messages_ingest
 
 from ..base import ChannelError
 from ..models import WebhookDelivery

@@ -19,7 +19,7 @@ import tweepy
 from django.utils import timezone
 
 from inbox.platforms import ReplyRules
-from inbox.services import monitoring_hits_record
+from inbox.services.monitoring import monitoring_hits_record
 
 from ..base import (
     Adapter,

@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 
 from inbox.models import Conversation, Message, Role
-from inbox.services import api_token_create, conversation_claim
+from inbox.services.api_tokens import api_token_create
+from inbox.services.claims import conversation_claim
 
 
 @pytest.fixture
@@ -62,9 +63,6 @@ def test_detail_has_messages_and_timeline(client, token, conversation):
 
 
 def test_claim_reply_close_through_the_api(client, token, conversation, monkeypatch):
-    import inbox.services as services
-
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
     url = f"/api/v1/conversations/{conversation.pk}"
 
     assert client.post(f"{url}/claim", **bearer(token)).json()["assignee"] == "agent"

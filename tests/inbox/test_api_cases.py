@@ -2,7 +2,7 @@ import pytest
 
 from cases.models import Case, CaseEvent, ManualContact
 from inbox.models import Role
-from inbox.services import api_token_create
+from inbox.services.api_tokens import api_token_create
 from tests.cases.factories import register
 
 

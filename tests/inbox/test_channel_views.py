@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import Account, Conversation, MonitoringHit, Role
-from inbox.services import monitoring_hits_record
+from inbox.services.monitoring import monitoring_hits_record
 from tests.conftest import incoming
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
-from inbox.services_cases import conversation_case_register
+from inbox.services.case_links import conversation_case_register
 
 
 def run(*args) -> str:

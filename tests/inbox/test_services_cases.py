@@ -4,8 +4,10 @@ from django.contrib.auth.models import User
 from cases.models import Case, CaseEvent
 from cases.workflow import Status
 from inbox.models import Account, Conversation, Event, Message
-from inbox.services import ServiceError, conversation_claim, conversation_close
-from inbox.services_cases import case_status_tell, conversation_case_link, conversation_case_register
+from inbox.services.base import ServiceError
+from inbox.services.case_links import case_status_tell, conversation_case_link, conversation_case_register
+from inbox.services.claims import conversation_claim
+from inbox.services.lifecycle import conversation_close
 from tests.cases.factories import register
 from tests.conftest import incoming
 

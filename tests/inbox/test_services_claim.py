@@ -5,15 +5,9 @@ from django.db import connection
 
 from inbox.models import Conversation, Event
 from inbox.permissions import visible_conversations
-from inbox.services import (
-    AlreadyClaimed,
-    ServiceError,
-    conversation_claim,
-    conversation_close,
-    conversation_release,
-    conversation_reopen,
-    conversation_take_next,
-)
+from inbox.services.base import AlreadyClaimed, ServiceError
+from inbox.services.claims import conversation_claim, conversation_release, conversation_take_next
+from inbox.services.lifecycle import conversation_close, conversation_reopen
 from tests.conftest import incoming, require
 
 

@@ -6,9 +6,18 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from inbox import services
 from inbox.models import DutyShift, Event, Message, Notification, Role
 from inbox.selectors import adviser_on_duty
+from inbox.services.base import AlreadyClaimed, OutdatedThread, ServiceError
+from inbox.services.bulk import cluster_answer
+from inbox.services.claims import conversation_claim
+from inbox.services.outbox import reply_queue
+from inbox.services.teamwork import (
+    conversation_escalate,
+    conversation_forward,
+    escalation_hand_back,
+    note_add,
+)
 from inbox.workflow import State
 
 
@@ -42,7 +51,7 @@ def test_adviser_on_duty_follows_the_roster(adviser, make_user):
 
 
 def test_note_is_on_the_timeline_and_never_a_message(conversation, agent):
-    event = services.note_add(conversation_id=conversation.pk, user=agent, text="  Bel eerst wijkbeheer.  ")
+    event = note_add(conversation_id=conversation.pk, user=agent, text="  Bel eerst wijkbeheer.  ")
 
     assert (event.kind, event.actor, event.data) == (
         Event.Kind.NOTE,
@@ -54,8 +63,8 @@ def test_note_is_on_the_timeline_and_never_a_message(conversation, agent):
 
 
 def test_empty_note_is_refused_and_nothing_changes(conversation, agent):
-    with pytest.raises(services.ServiceError, match="De notitie is leeg."):
-        services.note_add(conversation_id=conversation.pk, user=agent, text=" \n\t ")
+    with pytest.raises(ServiceError, match="De notitie is leeg."):
+        note_add(conversation_id=conversation.pk, user=agent, text=" \n\t ")
     assert not conversation.events.filter(kind=Event.Kind.NOTE).exists()
 
 
@@ -63,10 +72,10 @@ def test_escalate_assigns_the_adviser_on_duty_and_notifies_them(
     conversation, agent, adviser, teams, django_capture_on_commit_callbacks
 ):
     on_duty(adviser)
-    services.conversation_claim(conversation_id=conversation.pk, user=agent)
+    conversation_claim(conversation_id=conversation.pk, user=agent)
 
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.conversation_escalate(
+        event = conversation_escalate(
             conversation_id=conversation.pk,
             user=agent,
             question="Mogen we iets zeggen over het raadsbesluit?",
@@ -109,7 +118,7 @@ def test_escalate_without_adviser_on_duty_goes_to_the_comms_team(
     second = make_user(Role.ADVISER, team="comms", username="femke")
 
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.conversation_escalate(
+        event = conversation_escalate(
             conversation_id=conversation.pk, user=agent, question="Pers belt."
         )
 
@@ -132,22 +141,22 @@ def test_escalate_without_adviser_on_duty_goes_to_the_comms_team(
 
 def test_escalating_twice_or_someone_elses_conversation_is_refused(conversation, agent, other_agent, adviser):
     on_duty(adviser)
-    services.conversation_claim(conversation_id=conversation.pk, user=other_agent)
-    with pytest.raises(services.AlreadyClaimed):
-        services.conversation_escalate(conversation_id=conversation.pk, user=agent, question="?")
-    services.conversation_escalate(conversation_id=conversation.pk, user=other_agent, question="Vraag")
-    with pytest.raises(services.ServiceError, match="ligt al bij de adviseur"):
-        services.conversation_escalate(conversation_id=conversation.pk, user=adviser, question="Nog eens")
+    conversation_claim(conversation_id=conversation.pk, user=other_agent)
+    with pytest.raises(AlreadyClaimed):
+        conversation_escalate(conversation_id=conversation.pk, user=agent, question="?")
+    conversation_escalate(conversation_id=conversation.pk, user=other_agent, question="Vraag")
+    with pytest.raises(ServiceError, match="ligt al bij de adviseur"):
+        conversation_escalate(conversation_id=conversation.pk, user=adviser, question="Nog eens")
     assert conversation.events.filter(kind=Event.Kind.ESCALATED).count() == 1
 
 
 def test_adviser_answers_the_citizen_directly(conversation, agent, adviser):
     on_duty(adviser)
-    services.conversation_escalate(conversation_id=conversation.pk, user=agent, question="Wat zeggen we?")
+    conversation_escalate(conversation_id=conversation.pk, user=agent, question="Wat zeggen we?")
 
-    with pytest.raises(services.AlreadyClaimed):
-        services.reply_queue(conversation_id=conversation.pk, user=agent, text="Ik antwoord toch zelf")
-    message = services.reply_queue(
+    with pytest.raises(AlreadyClaimed):
+        reply_queue(conversation_id=conversation.pk, user=agent, text="Ik antwoord toch zelf")
+    message = reply_queue(
         conversation_id=conversation.pk, user=adviser, text="Wij komen erop terug."
     )
 
@@ -160,10 +169,10 @@ def test_adviser_hands_back_with_advice_to_the_agent_who_escalated(
     conversation, agent, adviser, teams, django_capture_on_commit_callbacks
 ):
     on_duty(adviser)
-    services.conversation_escalate(conversation_id=conversation.pk, user=agent, question="Wat zeggen we?")
+    conversation_escalate(conversation_id=conversation.pk, user=agent, question="Wat zeggen we?")
 
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.escalation_hand_back(
+        event = escalation_hand_back(
             conversation_id=conversation.pk, user=adviser, advice="Verwijs naar de raadsbrief van 3 maart."
         )
 
@@ -180,17 +189,17 @@ def test_adviser_hands_back_with_advice_to_the_agent_who_escalated(
 
 
 def test_hand_back_of_a_conversation_not_escalated_is_refused(conversation, adviser):
-    with pytest.raises(services.ServiceError, match="ligt niet bij de adviseur"):
-        services.escalation_hand_back(conversation_id=conversation.pk, user=adviser, advice="Advies")
+    with pytest.raises(ServiceError, match="ligt niet bij de adviseur"):
+        escalation_hand_back(conversation_id=conversation.pk, user=adviser, advice="Advies")
     assert not conversation.events.filter(kind=Event.Kind.HANDED_BACK).exists()
 
 
 def test_forward_moves_the_conversation_to_the_wijkbureau_queue(conversation, agent, teams, make_user):
     oost = make_user(Role.WIJKBUREAU, team="oost", username="fatima")
     make_user(Role.WIJKBUREAU, team="west", username="joost")
-    services.conversation_claim(conversation_id=conversation.pk, user=agent)
+    conversation_claim(conversation_id=conversation.pk, user=agent)
 
-    event = services.conversation_forward(
+    event = conversation_forward(
         conversation_id=conversation.pk,
         user=agent,
         team_id=teams["oost"].pk,
@@ -210,8 +219,8 @@ def test_forward_moves_the_conversation_to_the_wijkbureau_queue(conversation, ag
 
 @pytest.mark.parametrize("team_key", ["kcc", "comms"])
 def test_forward_only_to_a_wijkbureau(conversation, agent, teams, team_key):
-    with pytest.raises(services.ServiceError, match="Kies een wijkbureau."):
-        services.conversation_forward(
+    with pytest.raises(ServiceError, match="Kies een wijkbureau."):
+        conversation_forward(
             conversation_id=conversation.pk, user=agent, team_id=teams[team_key].pk, note="Notitie"
         )
     assert not conversation.events.filter(kind=Event.Kind.FORWARDED).exists()
@@ -222,14 +231,14 @@ def test_reply_against_an_outdated_thread_is_refused(conversation, agent, delive
 
     seen = conversation.messages.get()
     deliver(incoming(platform_id="again", thread_key="first", in_reply_to="first", text="Nog iets!"))
-    with pytest.raises(services.OutdatedThread, match="De inwoner schreef opnieuw"):
-        services.reply_queue(
+    with pytest.raises(OutdatedThread, match="De inwoner schreef opnieuw"):
+        reply_queue(
             conversation_id=conversation.pk, user=agent, text="Antwoord", last_seen_message_id=seen.pk
         )
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
 
     newest = conversation.messages.order_by("-pk").first()
-    message = services.reply_queue(
+    message = reply_queue(
         conversation_id=conversation.pk, user=agent, text="Antwoord", last_seen_message_id=newest.pk
     )
     assert message.send_status == Message.SendStatus.QUEUED
@@ -246,9 +255,9 @@ def test_cluster_answer_replies_to_each_thread_and_closes_each(deliver, agent, o
         )
     )
     ids = list(Conversation.objects.order_by("pk").values_list("pk", flat=True))
-    services.conversation_claim(conversation_id=ids[2], user=other_agent)
+    conversation_claim(conversation_id=ids[2], user=other_agent)
 
-    results = services.cluster_answer(
+    results = cluster_answer(
         conversation_ids=ids, user=agent, text="We zijn ermee bezig.", close=True
     )
 
@@ -267,7 +276,7 @@ def test_cluster_answer_replies_to_each_thread_and_closes_each(deliver, agent, o
 
 def test_opening_the_conversation_marks_its_notifications_read(client, conversation, agent, adviser):
     on_duty(adviser)
-    services.conversation_escalate(conversation_id=conversation.pk, user=agent, question="Vraag")
+    conversation_escalate(conversation_id=conversation.pk, user=agent, question="Vraag")
     client.force_login(adviser)
     assert client.get("/topbar/").context["unread"] == 1
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inbox.models import Conversation, Message, Role
-from inbox.services import conversation_claim
+from inbox.services.claims import conversation_claim
 from tests.conftest import PASSWORD, incoming
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -150,9 +150,6 @@ def test_claim_taken_by_another_shows_who_in_the_flash_area(client, other_agent,
 
 
 def test_reply_without_js_redirects_and_shows_queued(agent_client, conversation, monkeypatch):
-    import inbox.services as services
-
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
     response = agent_client.post(
         reverse("inbox:reply", args=[conversation.pk]), {"text": "Wij gaan ernaar kijken."}
     )

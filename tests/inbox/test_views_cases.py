@@ -8,8 +8,8 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, ManualContact
 from cases.workflow import Status
 from inbox.models import Conversation, Event, Message, Role
-from inbox.services import conversation_claim
-from inbox.services_cases import conversation_case_register
+from inbox.services.case_links import conversation_case_register
+from inbox.services.claims import conversation_claim
 from tests.cases.factories import register
 from tests.conftest import incoming
 

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from inbox import services
 from inbox.models import Event, Message, Role
+from inbox.services.teamwork import conversation_escalate
 from tests.conftest import incoming
 
 
@@ -64,7 +64,7 @@ def test_clusters_show_only_what_the_user_may_answer(client, deliver, make_user,
 
 def test_escalated_conversation_is_not_handed_out_by_take_next(client, conversation, agent, make_user):
     make_user(Role.ADVISER, team="comms", username="daan")
-    services.conversation_escalate(
+    conversation_escalate(
         conversation_id=conversation.pk, user=agent, question="Vraag"
     )  # nobody on duty
     client.force_login(make_user(Role.AGENT, username="bram"))

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from inbox.deadlines import AMSTERDAM
 from inbox.models import Conversation, Event, Role
-from inbox.services import conversation_close, reply_mark_sent, reply_queue
+from inbox.services.lifecycle import conversation_close
+from inbox.services.outbox import reply_mark_sent, reply_queue, reply_start_sending
 from reports.models import DailySnapshot, PeakAlert
 from reports.selectors import Scope, day_figures
 from reports.services import peak_alert_check, snapshot_freeze
@@ -24,21 +25,17 @@ def at(text):
     return dt.datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM)
 
 
-@pytest.fixture
-def no_enqueue(monkeypatch):
-    import inbox.services as services
-
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
 
 
 def answer(conversation, user, moment):
     with time_machine.travel(moment, tick=False):
         message = reply_queue(conversation_id=conversation.pk, user=user, text="Dank u, wij pakken het op.")
+        reply_start_sending(message_id=message.pk)
         reply_mark_sent(message_id=message.pk, platform_id=f"out-{message.pk}")
 
 
 @pytest.fixture
-def friday_and_monday(deliver, agent, teams, no_enqueue):
+def friday_and_monday(deliver, agent, teams):
     """Friday 4 Dec 2026: a, b, c arrive. a answered Friday 16:45; b escalated and answered Monday 09:00;
     c forwarded to Oost and never answered. d arrives Monday 10:00 and is answered 10:20."""
     for key, moment in [("a", "2026-12-04 16:30"), ("b", "2026-12-04 16:30"), ("c", "2026-12-04 18:00")]:

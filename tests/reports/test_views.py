@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from inbox.models import Role
-from inbox.services import api_token_create
+from inbox.services.api_tokens import api_token_create
 from tests.conftest import incoming
 
 

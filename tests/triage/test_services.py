@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from inbox.deadlines import due_at
 from inbox.models import Conversation, Event
-from inbox.services import ServiceError
+from inbox.services.base import ServiceError
 from tests.conftest import incoming
 from triage.models import ConversationTriage, RoutingRule, TriageDecision
 from triage.services import current_suggester, triage_decide

@@ -5,7 +5,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from inbox.models import Account
-from inbox.services import ServiceError, account_connect
+from inbox.services.accounts import account_connect
+from inbox.services.base import ServiceError
 
 
 class Command(BaseCommand):
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         )
         x.add_argument("--interval", type=int, help="poll interval in seconds (default 60)")
 
-        # --- facebook (issue 4) ---
+        # --- facebook ---
         facebook = platforms.add_parser(
             "facebook", help="a Facebook page (comments, visitor posts, Messenger)"
         )

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from inbox.services import replies_stale_sending_fail
+from inbox.services.outbox import replies_stale_sending_fail
 
 from ...sending import RetryLater, pending_reply_ids, send_reply
 

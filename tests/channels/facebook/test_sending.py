@@ -5,7 +5,8 @@ from django.utils import translation
 
 from channels import polling, sending
 from inbox.models import Conversation, Event, Message
-from inbox.services import ReplyInvalid, reply_queue
+from inbox.services.base import ReplyInvalid
+from inbox.services.outbox import reply_queue
 
 from .conftest import CITIZEN, PAGE_ID, ago
 

@@ -4,7 +4,8 @@ import pytest
 
 from channels import polling
 from inbox.models import Account, Conversation, Event, Message, MonitoringHit
-from inbox.services import ServiceError, monitoring_hit_dismiss, monitoring_hit_promote
+from inbox.services.base import ServiceError
+from inbox.services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
 
 from .conftest import USER_ID
 

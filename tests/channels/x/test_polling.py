@@ -520,11 +520,9 @@ def test_the_documented_search_payload_becomes_a_monitoring_hit(x_account, fake_
 
 
 def test_the_documented_create_tweet_response_gives_the_id(x_account, fake_x, citizens, agent, monkeypatch):
-    import inbox.services as services
     from channels.sending import send_reply
-    from inbox.services import reply_queue
+    from inbox.services.outbox import reply_queue
 
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
     fake_x.mention("@GemeenteTest vraag", author_id=citizens["anna"]["id"])
     poll(x_account)
     message = reply_queue(conversation_id=Conversation.objects.get().pk, user=agent, text="Antwoord")

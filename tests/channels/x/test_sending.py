@@ -8,16 +8,10 @@ from django.utils import timezone
 from channels import polling
 from channels.sending import RetryLater, send_reply
 from inbox.models import Conversation, Message
-from inbox.services import ReplyInvalid, reply_queue
+from inbox.services.base import ReplyInvalid
+from inbox.services.outbox import reply_queue
 
 from .conftest import USER_ID
-
-
-@pytest.fixture
-def no_enqueue(monkeypatch):
-    import inbox.services as services
-
-    monkeypatch.setattr(services, "enqueue_send", lambda message_id: None)
 
 
 @pytest.fixture
@@ -27,7 +21,7 @@ def mention(x_account, fake_x, citizens):
     return tweet
 
 
-def test_a_reply_is_posted_in_reply_to_the_tweet_with_its_text(mention, fake_x, agent, no_enqueue):
+def test_a_reply_is_posted_in_reply_to_the_tweet_with_its_text(mention, fake_x, agent):
     conversation = Conversation.objects.get()
     message = reply_queue(conversation_id=conversation.pk, user=agent, text="Dank u, we sturen iemand langs.")
 
@@ -43,7 +37,7 @@ def test_a_reply_is_posted_in_reply_to_the_tweet_with_its_text(mention, fake_x, 
 
 
 def test_the_sent_tweet_is_recognised_as_ours_on_the_next_poll(
-    mention, x_account, fake_x, agent, citizens, no_enqueue
+    mention, x_account, fake_x, agent, citizens
 ):
     conversation = Conversation.objects.get()
     message = reply_queue(conversation_id=conversation.pk, user=agent, text="Wij kijken ernaar.")
@@ -75,7 +69,7 @@ def test_the_sent_tweet_is_recognised_as_ours_on_the_next_poll(
     ]
 
 
-def test_a_dm_conversation_is_answered_with_a_dm(x_account, fake_x, citizens, agent, no_enqueue):
+def test_a_dm_conversation_is_answered_with_a_dm(x_account, fake_x, citizens, agent):
     anna = citizens["anna"]["id"]
     fake_x.dm("Kan ik mijn afvalpas online aanvragen?", sender_id=anna)
     polling.poll_account(x_account.pk)
@@ -94,7 +88,7 @@ def test_a_dm_conversation_is_answered_with_a_dm(x_account, fake_x, citizens, ag
     assert polling.poll_account(x_account.pk) == "ok: 0 new"
 
 
-def test_a_500_on_posting_is_retried_and_posts_once(mention, fake_x, agent, no_enqueue):
+def test_a_500_on_posting_is_retried_and_posts_once(mention, fake_x, agent):
     conversation = Conversation.objects.get()
     message = reply_queue(conversation_id=conversation.pk, user=agent, text="We komen eraan.")
     fake_x.fail("/2/tweets", 503, {"title": "Service Unavailable", "type": "about:blank", "status": 503})
@@ -109,7 +103,7 @@ def test_a_500_on_posting_is_retried_and_posts_once(mention, fake_x, agent, no_e
     assert len(fake_x.posted_tweets) == 1
 
 
-def test_a_timeout_while_posting_is_not_retried_blindly(mention, fake_x, agent, no_enqueue, settings):
+def test_a_timeout_while_posting_is_not_retried_blindly(mention, fake_x, agent, settings):
     settings.X_API_READ_TIMEOUT = 0.2
     conversation = Conversation.objects.get()
     message = reply_queue(conversation_id=conversation.pk, user=agent, text="We komen eraan.")
@@ -122,7 +116,7 @@ def test_a_timeout_while_posting_is_not_retried_blindly(mention, fake_x, agent, 
     assert "check on X" in message.send_error
 
 
-def test_a_403_on_posting_fails_the_reply_with_the_reason(mention, x_account, fake_x, agent, no_enqueue):
+def test_a_403_on_posting_fails_the_reply_with_the_reason(mention, x_account, fake_x, agent):
     conversation = Conversation.objects.get()
     message = reply_queue(conversation_id=conversation.pk, user=agent, text="Dank.")
     fake_x.fail(
@@ -144,7 +138,7 @@ def test_a_403_on_posting_fails_the_reply_with_the_reason(mention, x_account, fa
     assert x_account.poll_status == "ok"
 
 
-def test_length_is_checked_as_x_counts_before_queueing(mention, agent, no_enqueue):
+def test_length_is_checked_as_x_counts_before_queueing(mention, agent):
     conversation = Conversation.objects.get()
     url = "https://www.utrecht.nl/" + "a" * 200
 

@@ -14,17 +14,12 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
 
-from .models import Conversation, Event, Message
-from .services import AlreadyClaimed, ServiceError, _event, _locked, conversation_reopen, reply_queue
-from .workflow import State
-
-
-def _holder_check(conversation: Conversation, user: AbstractBaseUser) -> None:
-    if conversation.assignee_id not in (None, user.pk):
-        raise AlreadyClaimed(
-            _("%(name)s is working on this conversation; only they can reply.")
-            % {"name": conversation.assignee.get_full_name() or conversation.assignee.get_username()}
-        )
+from ..models import Conversation, Event, Message
+from ..permissions import require_holder
+from ..workflow import State
+from .base import ServiceError, conversation_lock, event_append
+from .lifecycle import conversation_reopen
+from .outbox import reply_queue
 
 
 @transaction.atomic
@@ -39,8 +34,10 @@ def conversation_case_register(
     longitude: Decimal | float | None = None,
 ) -> Case:
     """Register the report in this conversation as a new case and link the conversation to it."""
-    conversation = _locked(conversation_id)
-    _holder_check(conversation, user)
+    conversation = conversation_lock(conversation_id)
+    require_holder(
+        user, conversation, refusal=_("%(name)s is working on this conversation; only they can reply.")
+    )
     if conversation.case_id is not None:
         raise ServiceError(
             _("This conversation is already linked to case %(number)s.")
@@ -66,7 +63,7 @@ def conversation_case_register(
     except case_services.CaseError as exc:
         raise ServiceError(str(exc)) from exc
     conversation.case = case
-    _event(conversation, kind=Event.Kind.CASE_REGISTERED, actor=user, case=case.number)
+    event_append(conversation, kind=Event.Kind.CASE_REGISTERED, actor=user, case=case.number)
     conversation.save()
     return case
 
@@ -74,7 +71,7 @@ def conversation_case_register(
 @transaction.atomic
 def conversation_case_link(*, conversation_id: int, user: AbstractBaseUser, number: str) -> Case:
     """Link a conversation to an existing case by its number, however it was typed."""
-    conversation = _locked(conversation_id)
+    conversation = conversation_lock(conversation_id)
     case = case_selectors.case_by_number(number)
     if case is None:
         raise ServiceError(_("No case with number %(number)s.") % {"number": number.strip()[:60]})
@@ -91,7 +88,9 @@ def conversation_case_link(*, conversation_id: int, user: AbstractBaseUser, numb
 
 def _link(conversation: Conversation, case: Case, *, via: str, actor=None, message: str = "") -> None:
     conversation.case = case
-    _event(conversation, kind=Event.Kind.CASE_LINKED, actor=actor, case=case.number, via=via, message=message)
+    event_append(
+        conversation, kind=Event.Kind.CASE_LINKED, actor=actor, case=case.number, via=via, message=message
+    )
     case_services.case_conversation_link(
         case_id=case.pk,
         conversation_id=conversation.pk,
@@ -121,15 +120,17 @@ def cases_link_named(*, conversation: Conversation, message: Message) -> Case | 
 @transaction.atomic
 def case_status_tell(*, case_id: int, conversation_id: int, user: AbstractBaseUser, text: str) -> Message:
     """Send the citizen the status text the agent confirmed, as a reply on the given conversation."""
-    conversation = _locked(conversation_id)
+    conversation = conversation_lock(conversation_id)
     if conversation.case_id != case_id:
         raise ServiceError(_("This conversation is not about that case."))
-    _holder_check(conversation, user)
+    require_holder(
+        user, conversation, refusal=_("%(name)s is working on this conversation; only they can reply.")
+    )
     if conversation.state == State.CLOSED:
         conversation_reopen(conversation_id=conversation.pk, user=user)
     message = reply_queue(conversation_id=conversation.pk, user=user, text=text)
-    conversation = _locked(conversation_id)
-    _event(conversation, kind=Event.Kind.CASE_STATUS_TOLD, actor=user, case=conversation.case.number)
+    conversation = conversation_lock(conversation_id)
+    event_append(conversation, kind=Event.Kind.CASE_STATUS_TOLD, actor=user, case=conversation.case.number)
     conversation.save()
     case_services.case_citizen_notified(
         case_id=case_id, user=user, conversation_id=conversation.pk, message_id=message.pk

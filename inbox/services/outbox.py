@@ -1,0 +1,197 @@
+"""The reply outbox: a reply is saved queued, handed to a task after commit, and moves through
+its send status (SEND_TRANSITIONS) by guarded conditional updates only, so it is never posted twice."""
+
+import datetime as dt
+import logging
+
+from celery import current_app
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..incoming import storable_text
+from ..models import Event, Message
+from ..permissions import require_holder
+from ..platforms import reply_rules
+from ..workflow import SEND_TRANSITIONS, TODO_STATES, SendStatus, State
+from .base import OutdatedThread, ReplyInvalid, ServiceError, conversation_lock, event_append, state_change
+
+logger = logging.getLogger(__name__)
+
+SEND_REPLY_TASK = "channels.tasks.send_reply"
+
+
+def _send_status_move(message_id: int, *, expected: str, new: str, **changes) -> bool:
+    """The one way a reply's send status changes: UPDATE … WHERE send_status = expected."""
+    return SEND_TRANSITIONS.apply(
+        Message.objects.filter(pk=message_id), field="send_status", expected=expected, new=new, **changes
+    )
+
+
+@transaction.atomic
+def reply_queue(
+    *,
+    conversation_id: int,
+    user: AbstractBaseUser,
+    text: str,
+    private: bool = False,
+    last_seen_message_id: int | None = None,
+) -> Message:
+    """Save a reply as queued and have a task send it after commit.
+
+    `private`: answer a public comment with a private message, where the platform allows it.
+    `last_seen_message_id`: the newest message the writer saw; if the citizen wrote after it, the
+    reply is refused (it may no longer fit), and the writer keeps their text.
+    """
+    conversation = conversation_lock(conversation_id)
+    if last_seen_message_id is not None:
+        newer = conversation.messages.filter(direction=Message.Direction.INBOUND, pk__gt=last_seen_message_id)
+        if newer.exists():
+            raise OutdatedThread(
+                _(
+                    "The citizen wrote again while you were writing. Read the new message first; "
+                    "your text has been kept and was not sent."
+                )
+            )
+    text = storable_text(text).strip()
+    rules = reply_rules(conversation.account.platform)
+    if not text:
+        raise ReplyInvalid(_("The reply is empty."))
+    length = rules.count(text)
+    if length > rules.max_length:
+        raise ReplyInvalid(
+            _("The reply is %(length)d characters; this channel allows %(max)d.")
+            % {"length": length, "max": rules.max_length}
+        )
+    if conversation.state == State.CLOSED:
+        raise ReplyInvalid(_("This conversation is closed; reopen it first."))
+    if refusal := rules.refusal_for(conversation):
+        raise ReplyInvalid(refusal)
+    private_target = rules.private_reply_target(conversation) if private else ""
+    if private and not private_target:
+        raise ReplyInvalid(_("A private reply is not possible in this conversation (any more)."))
+    require_holder(
+        user, conversation, refusal=_("%(name)s is working on this conversation; only they can reply.")
+    )
+    if conversation.assignee_id is None:
+        conversation.assignee = user
+        event_append(conversation, kind=Event.Kind.CLAIMED, actor=user)
+    last_inbound = (
+        conversation.messages.filter(direction=Message.Direction.INBOUND).order_by("-created_at").first()
+    )
+    message = Message.objects.create(
+        conversation=conversation,
+        account=conversation.account,
+        direction=Message.Direction.OUTBOUND,
+        in_reply_to_platform_id=private_target or (last_inbound.platform_id if last_inbound else ""),
+        kind="private_reply" if private_target else "",
+        text=text,
+        author_name=user.get_full_name() or user.get_username(),
+        sent_by=user,
+        created_at=timezone.now(),
+        send_status=SendStatus.QUEUED,
+    )
+    if conversation.state in TODO_STATES:
+        state_change(
+            conversation, State.ANSWERED, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk
+        )
+    else:
+        event_append(conversation, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk)
+    conversation.save()
+    transaction.on_commit(lambda: enqueue_send(message.pk))
+    return message
+
+
+def enqueue_send(message_id: int) -> None:
+    """Hand a queued reply to the sending task; if the broker is down, send_pending catches up."""
+    try:
+        current_app.signature(SEND_REPLY_TASK, args=(message_id,)).apply_async()
+    except Exception:
+        logger.exception("Could not enqueue reply %s; send_pending will pick it up", message_id)
+
+
+def reply_start_sending(*, message_id: int) -> Message | None:
+    """Move a queued reply to sending; None when it is not queued (sent already, or being sent)."""
+    moved = _send_status_move(
+        message_id,
+        expected=SendStatus.QUEUED,
+        new=SendStatus.SENDING,
+        send_started_at=timezone.now(),
+        send_attempts=F("send_attempts") + 1,
+    )
+    if not moved:
+        return None
+    return Message.objects.select_related("account", "conversation").get(pk=message_id)
+
+
+@transaction.atomic
+def reply_mark_sent(*, message_id: int, platform_id: str) -> Message:
+    """The platform posted the reply (while sending, or found when its outcome was unknown)."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    conversation = conversation_lock(message.conversation_id)
+    now = timezone.now()
+    changes = {"send_error": "", "platform_id": platform_id, "created_at": now}
+    if not _send_status_move(message.pk, expected=message.send_status, new=SendStatus.SENT, **changes):
+        raise ServiceError(f"Reply {message.pk} is {message.send_status}; it cannot become sent.")
+    conversation.first_response_at = conversation.first_response_at or now
+    conversation.last_message_at = max(conversation.last_message_at, now)
+    event_append(conversation, kind=Event.Kind.REPLY_SENT, message=message.pk, platform_id=platform_id)
+    conversation.save()
+    message.refresh_from_db()
+    return message
+
+
+@transaction.atomic
+def reply_mark_failed(*, message_id: int, error: str, will_retry: bool = False) -> Message | None:
+    """Record a failed attempt of a reply being sent: back to queued when the task retries, else
+    failed for a person. None (and nothing written) when the reply is no longer being sent."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    conversation = conversation_lock(message.conversation_id)
+    send_error = storable_text(error)[:2000]
+    new = SendStatus.QUEUED if will_retry else SendStatus.FAILED
+    if not _send_status_move(message.pk, expected=SendStatus.SENDING, new=new, send_error=send_error):
+        logger.warning(
+            "Reply %s is %s, not sending; its failure is not recorded", message.pk, message.send_status
+        )
+        return None
+    if not will_retry:
+        event_append(conversation, kind=Event.Kind.REPLY_FAILED, message=message.pk, error=send_error)
+    conversation.save()
+    message.refresh_from_db()
+    return message
+
+
+@transaction.atomic
+def reply_retry(*, message_id: int, user: AbstractBaseUser) -> Message:
+    """A person sends a failed reply again."""
+    message = Message.objects.select_for_update().get(pk=message_id)
+    if message.send_status != SendStatus.FAILED:
+        raise ServiceError(_("Only a failed reply can be retried."))
+    conversation = conversation_lock(message.conversation_id)
+    _send_status_move(message.pk, expected=SendStatus.FAILED, new=SendStatus.QUEUED)
+    event_append(conversation, kind=Event.Kind.REPLY_RETRIED, actor=user, message=message.pk)
+    conversation.save()
+    transaction.on_commit(lambda: enqueue_send(message.pk))
+    message.refresh_from_db()
+    return message
+
+
+def replies_stale_sending_fail() -> int:
+    """Replies stuck in 'sending' (a worker died mid-call) may or may not be posted: a person decides."""
+    cutoff = timezone.now() - dt.timedelta(minutes=settings.INBOX_SENDING_STALE_MINUTES)
+    stale = Message.objects.filter(send_status=SendStatus.SENDING, send_started_at__lt=cutoff)
+    failed = 0
+    for message_id in list(stale.values_list("pk", flat=True)):
+        failed += (
+            reply_mark_failed(
+                message_id=message_id,
+                error=_(
+                    "Sending was interrupted; check on the platform whether it was posted before retrying."
+                ),
+            )
+            is not None
+        )
+    return failed
