@@ -71,7 +71,7 @@ def test_every_acting_service_refuses_an_agent_while_a_colleague_holds_it(
     conversation_claim(conversation_id=conversation.pk, user=other_agent)
     events = Event.objects.count()
     call = ACTIONS[action]
-    with pytest.raises(AlreadyClaimed, match="Collega"):
+    with pytest.raises(AlreadyClaimed):
         call(conversation, agent, teams["oost"]) if action == "forward" else call(conversation, agent)
     assert Event.objects.count() == events
     conversation.refresh_from_db()
