@@ -13,7 +13,7 @@ import requests
 from django.conf import settings
 
 from ..models import Case
-from . import BackendError, TemporaryBackendError
+from .base import BackendError, TemporaryBackendError
 
 CRS = "EPSG:4326"
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from channels import polling
 from inbox.models import Account
 from tests.fakes.fake_x import FakeX
 
@@ -41,3 +42,11 @@ def citizens(fake_x):
         "anna": fake_x.user("2600000000000000001", "anna_utrecht", "Anna de Vries"),
         "piet": fake_x.user("2600000000000000002", "pietjansen", "Piet Jansen"),
     }
+
+
+def poll(account) -> str:
+    return polling.poll_account(account.pk)
+
+
+def mentions_requests(fake):
+    return fake.requests_to("/mentions")

@@ -1,26 +1,15 @@
-"""Polling an X account: tweepy's real code against the fake X API v2 server."""
+"""Polling an X account: tweepy's real code against the fake X API v2 server.
 
-import datetime as dt
+What a poll brings in: mentions, threads, direct messages and monitoring hits. Faults are in
+`test_polling_faults.py`, the documented payloads in `test_polling_payloads.py`.
+"""
+
 import json
 import logging
-import time
 
-import pytest
-from django.utils import timezone
+from inbox.models import Account, Conversation, Message, MonitoringHit
 
-from channels import polling
-from inbox.models import Account, Conversation, Event, Message, MonitoringHit
-from tests.conftest import SHARED, require
-
-from .conftest import USER_ID
-
-
-def poll(account) -> str:
-    return polling.poll_account(account.pk)
-
-
-def mentions_requests(fake):
-    return fake.requests_to("/mentions")
+from .conftest import USER_ID, mentions_requests, poll
 
 
 def test_first_poll_follows_every_page_and_keeps_the_newest_id(x_account, fake_x, citizens):
@@ -264,6 +253,16 @@ def test_without_dm_access_mentions_still_arrive_and_dms_wait_a_day(x_account, f
     assert len(fake_x.requests_to("/2/dm_events")) == 1
 
 
+def test_direct_messages_are_read_at_most_every_two_minutes_by_default(x_account, fake_x):
+    Account.objects.filter(pk=x_account.pk).update(config={"user_id": USER_ID})
+
+    poll(x_account)
+    poll(x_account)
+
+    assert len(fake_x.requests_to("/2/dm_events")) == 1
+    assert len(mentions_requests(fake_x)) == 2
+
+
 # --- Monitoring ---------------------------------------------------------------------------------
 
 
@@ -289,245 +288,3 @@ def test_monitoring_hits_stay_out_of_the_queue(x_account, fake_x, citizens):
     assert searches[0].params["query"] == "#gladheid030"
     assert "since_id" not in searches[0].params
     assert searches[1].params["since_id"] == retweet["id"]
-
-
-# --- Faults -------------------------------------------------------------------------------------
-
-RATE_LIMIT_BODIES = [
-    {"errors": [{"code": 88, "message": "Rate limit exceeded"}]},
-    {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429},
-]
-
-
-@pytest.mark.parametrize("body", RATE_LIMIT_BODIES, ids=["errors-list", "problem"])
-def test_a_429_waits_until_the_reset_without_sleeping(x_account, fake_x, citizens, body):
-    fake_x.mention("@GemeenteTest vraag", author_id=citizens["anna"]["id"])
-    reset = int(time.time()) + 900
-    fake_x.fail(
-        "/2/users/",
-        429,
-        body,
-        {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
-    )
-
-    assert poll(x_account) == "rate_limited"
-
-    x_account.refresh_from_db()
-    assert x_account.poll_status == "rate_limited"
-    assert x_account.next_poll_at == dt.datetime.fromtimestamp(reset + 1, dt.UTC)
-    assert "Rate limit exceeded" in x_account.poll_error or "Too Many Requests" in x_account.poll_error
-    assert (x_account.cursor, Message.objects.count()) == ("", 0)
-    assert x_account.pk not in polling.due_account_ids()
-    assert len(mentions_requests(fake_x)) == 1  # tweepy did not retry by itself
-
-
-def test_a_429_without_reset_header_waits_fifteen_minutes(x_account, fake_x):
-    fake_x.fail("/2/users/", 429, RATE_LIMIT_BODIES[1])
-
-    before = timezone.now()
-    assert poll(x_account) == "rate_limited"
-
-    x_account.refresh_from_db()
-    assert (
-        before + dt.timedelta(minutes=15)
-        <= x_account.next_poll_at
-        <= timezone.now() + dt.timedelta(minutes=15)
-    )
-
-
-def test_other_accounts_keep_polling_while_one_is_rate_limited(x_account, fake_x, citizens, teams):
-    other = Account.objects.create(
-        platform="x",
-        handle="WijkOost",
-        team=teams["oost"],
-        credentials=x_account.credentials,
-        config={"user_id": "1500000000000000002"},
-    )
-    fake_x.fail(
-        "/2/users/1500000000000000001/", 429, RATE_LIMIT_BODIES[0], {"x-rate-limit-reset": "9999999999"}
-    )
-
-    assert poll(x_account) == "rate_limited"
-    assert poll(other) == "ok: 0 new"
-    assert other.pk in polling.due_account_ids(timezone.now() + dt.timedelta(minutes=2))
-
-
-def test_a_500_is_retried_later_and_nothing_is_lost_or_duplicated(x_account, fake_x, citizens):
-    first = fake_x.mention("@GemeenteTest een", author_id=citizens["anna"]["id"])
-    poll(x_account)
-    fake_x.mention("@GemeenteTest twee", author_id=citizens["anna"]["id"])
-    fake_x.fail("/2/users/", 500, {"title": "Internal Server Error", "type": "about:blank", "status": 500})
-
-    assert poll(x_account) == "error"
-    x_account.refresh_from_db()
-    assert x_account.poll_status == "error"
-    assert "500" in x_account.poll_error
-    assert json.loads(x_account.cursor)["m"] == first["id"]
-    assert x_account.next_poll_at > timezone.now()
-
-    assert poll(x_account) == "ok: 1 new"
-    assert Message.objects.count() == 2
-    assert mentions_requests(fake_x)[-1].params["since_id"] == first["id"]
-
-
-def test_a_500_on_a_later_page_loses_nothing(x_account, fake_x, citizens):
-    for n in range(150):
-        fake_x.mention(f"@GemeenteTest {n}", author_id=citizens["anna"]["id"])
-    # The first page comes through, the second fails.
-    original = fake_x.handle
-    calls = {"n": 0}
-
-    def flaky(method, path, params, body):
-        if "/mentions" in path:
-            calls["n"] += 1
-            if calls["n"] == 2:
-                return 503, {"title": "Service Unavailable", "type": "about:blank", "status": 503}, {}
-        return original(method, path, params, body)
-
-    fake_x.handle = flaky
-    assert poll(x_account) == "error"
-    assert Message.objects.count() == 0
-    assert poll(x_account) == "ok: 150 new"
-    assert Message.objects.count() == 150
-
-
-def test_a_timeout_is_a_transient_error(x_account, fake_x, settings):
-    settings.X_API_READ_TIMEOUT = 0.2
-    fake_x.fail("/2/users/", 200, {"data": []}, delay=1.0)
-
-    assert poll(x_account) == "error"
-
-    x_account.refresh_from_db()
-    assert x_account.poll_status == "error"
-    assert "timeout" in x_account.poll_error.lower()
-
-
-def test_a_401_marks_the_account_for_reconnection_without_retrying(x_account, fake_x, client):
-    fake_x.fail(
-        "/2/users/",
-        401,
-        {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"},
-    )
-
-    assert poll(x_account) == "needs_reconnect"
-
-    x_account.refresh_from_db()
-    assert x_account.poll_status == "needs_reconnect"
-    assert x_account.pk not in polling.due_account_ids(timezone.now() + dt.timedelta(days=1))
-    assert len(fake_x.requests) == 1
-    health = client.get("/healthz").json()
-    assert [a["status"] for a in health["accounts"] if a["handle"] == "GemeenteTest"] == ["needs_reconnect"]
-    assert health["status"] in ("degraded", "error")
-
-
-def test_a_body_that_is_not_json_is_a_transient_error(x_account, fake_x):
-    fake_x.fail("/2/users/", 200, b"<html>proxy error</html>")
-
-    assert poll(x_account) == "error"
-    assert Message.objects.count() == 0
-
-
-def test_a_mention_gap_beyond_800_is_reported(x_account, fake_x, citizens):
-    first = fake_x.mention("@GemeenteTest begin", author_id=citizens["anna"]["id"])
-    poll(x_account)
-    for n in range(800):
-        fake_x.mention(f"@GemeenteTest storm {n}", author_id=citizens["piet"]["id"])
-
-    assert poll(x_account) == "ok: 800 new"
-
-    x_account.refresh_from_db()
-    assert "800" in x_account.poll_warning
-    assert x_account.poll_status == "ok"
-    assert first["id"]
-
-
-def test_no_x_user_id_means_reconnect(x_account, fake_x):
-    Account.objects.filter(pk=x_account.pk).update(config={})
-
-    assert poll(x_account) == "needs_reconnect"
-    assert fake_x.requests == []
-    assert not Event.objects.exists()
-
-
-def test_direct_messages_are_read_at_most_every_two_minutes_by_default(x_account, fake_x):
-    Account.objects.filter(pk=x_account.pk).update(config={"user_id": USER_ID})
-
-    poll(x_account)
-    poll(x_account)
-
-    assert len(fake_x.requests_to("/2/dm_events")) == 1
-    assert len(mentions_requests(fake_x)) == 2
-
-
-# --- The documented payloads, verbatim ------------------------------------------------------------
-
-PAYLOADS = SHARED / "platform-payloads"
-
-
-def payload(name: str) -> dict:
-    path = PAYLOADS / name
-    require(path.exists(), f"{path} missing (the shared platform payload examples)")
-    return json.loads(path.read_text())
-
-
-@pytest.mark.parametrize(
-    ("name", "messages", "conversations"),
-    [
-        ("twitter_mentions.json", 1, 1),
-        ("twitter_mentions_legacy_2020.json", 5, 5),
-        ("twitter_conversation_thread.json", 3, 1),
-        ("twitter_partial_error.json", 0, 0),  # its one tweet has no author: logged and skipped
-    ],
-)
-def test_the_documented_mention_payloads_are_ingested(x_account, fake_x, name, messages, conversations):
-    fake_x.fail("/2/users/", 200, payload(name))
-
-    assert poll(x_account) == f"ok: {messages} new"
-
-    assert (Message.objects.count(), Conversation.objects.count()) == (messages, conversations)
-    if "next_token" in payload(name).get("meta", {}):
-        assert mentions_requests(fake_x)[1].params["pagination_token"] == payload(name)["meta"]["next_token"]
-
-
-def test_the_documented_mention_keeps_author_and_newest_id(x_account, fake_x):
-    fake_x.fail("/2/users/", 200, payload("twitter_mentions.json"))
-
-    poll(x_account)
-
-    message = Message.objects.get()
-    assert (message.platform_id, message.author_name, message.text) == (
-        "1301573587187331074",
-        "Dev Person",
-        "Hey @XDevelopers, love the new API!",
-    )
-    assert message.conversation.contact.handle == "developer"
-    x_account.refresh_from_db()
-    assert json.loads(x_account.cursor)["m"] == "1301573587187331074"
-
-
-def test_the_documented_search_payload_becomes_a_monitoring_hit(x_account, fake_x):
-    Account.objects.filter(pk=x_account.pk).update(config={"user_id": USER_ID, "monitor": ["python"]})
-    fake_x.fail("/2/tweets/search/recent", 200, payload("twitter_search_recent.json"))
-
-    poll(x_account)
-
-    hit = MonitoringHit.objects.get()
-    assert (hit.platform_id, hit.author_handle, hit.text) == (
-        "1234567890123456789",
-        "pythondev",
-        "Just started learning Python and loving it!",
-    )
-
-
-def test_the_documented_create_tweet_response_gives_the_id(x_account, fake_x, citizens, agent, monkeypatch):
-    from channels.sending import send_reply
-    from inbox.services.outbox import reply_queue
-
-    fake_x.mention("@GemeenteTest vraag", author_id=citizens["anna"]["id"])
-    poll(x_account)
-    message = reply_queue(conversation_id=Conversation.objects.get().pk, user=agent, text="Antwoord")
-    fake_x.fail("/2/tweets", 201, payload("twitter_create_tweet_response.json"))
-
-    assert send_reply(message.pk) == "sent"
-    message.refresh_from_db()
-    assert message.platform_id == "1445880548472328192"
