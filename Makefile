@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 DEMO_PASSWORD ?= webcare-demo
+# Test processes (pytest-xdist); a test file runs whole in one process, so its fixtures are shared.
+TEST_WORKERS ?= auto
 export PORT HOST DEMO_PASSWORD
 
 .PHONY: run test install messages migrate seed lint bench clean
@@ -38,7 +40,7 @@ run: seed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
 test: messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -37,8 +37,11 @@ def pytest_sessionstart(session):
     for po_path in ROOT.glob("locale/*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            with po_path.open("rb") as po, mo_path.open("wb") as mo:
+            # Written aside and renamed, so parallel test processes never read half a file.
+            partial = mo_path.with_suffix(f".{os.getpid()}.tmp")
+            with po_path.open("rb") as po, partial.open("wb") as mo:
                 write_mo(mo, read_po(po))
+            os.replace(partial, mo_path)
             # Django may have looked for catalogues while starting up, before they existed.
             trans_real._translations.clear()
             trans_real._default = None
