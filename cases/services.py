@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import numbers
 from .models import Case, CaseEvent, CaseNumberCounter, Category, ManualContact
-from .workflow import CLOSED_STATUSES, Status, can_transition
+from .workflow import CLOSED_STATUSES, STATUS_TRANSITIONS, Status, can_transition
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,17 @@ def _event(
 
 def _locked(case_id: int) -> Case:
     return Case.objects.select_for_update().get(pk=case_id)
+
+
+def status_move(*, case_id: int, expected: str, new: str, **changes) -> bool:
+    """The one way a case's status moves: along the status table, as a guarded conditional update.
+
+    False when the case is no longer at `expected`. Not a service (it writes no event): the
+    services call it inside their own transaction, next to the event they write.
+    """
+    return STATUS_TRANSITIONS.apply(
+        Case.objects.filter(pk=case_id), field="status", expected=expected, new=new, **changes
+    )
 
 
 def _next_sequence(year: int) -> int:
@@ -152,6 +163,13 @@ def case_contact_log(
     return contact
 
 
+def _status_refused(case: Case, status: str) -> CaseError:
+    return CaseError(
+        _("A case cannot go from “%(old)s” to “%(new)s”.")
+        % {"old": case.get_status_display(), "new": Status(status).label}
+    )
+
+
 @transaction.atomic
 def case_status_change(
     *, case_id: int, user: AbstractBaseUser | None, status: str, note: str = "", source: str = "manual"
@@ -161,13 +179,13 @@ def case_status_change(
     if status not in Status.values:
         raise CaseError(_("Unknown status."))
     if not can_transition(case.status, status):
-        raise CaseError(
-            _("A case cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": case.get_status_display(), "new": Status(status).label}
-        )
-    old = case.status
-    case.status = status
-    case.save(update_fields=["status", "updated_at"])
+        raise _status_refused(case, status)
+    old, now = case.status, timezone.now()
+    if not status_move(case_id=case_id, expected=old, new=status, updated_at=now):
+        # Only where the row lock does not hold (SQLite): someone moved the case meanwhile.
+        case.refresh_from_db(fields=["status"])
+        raise _status_refused(case, status)
+    case.status, case.updated_at = status, now
     _event(
         case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
@@ -311,5 +329,8 @@ def case_status_from_backoffice(*, case_id: int, status: str) -> bool:
     case = Case.objects.get(pk=case_id)
     if case.status == status or not can_transition(case.status, status):
         return False
-    case_status_change(case_id=case_id, user=None, status=status, source="backoffice")
+    try:
+        case_status_change(case_id=case_id, user=None, status=status, source="backoffice")
+    except CaseError:
+        return False  # an agent moved the case since it was read, to where the table has no way on
     return True

@@ -1,7 +1,9 @@
-"""A case's statuses and the transitions allowed between them, as data."""
+"""A case's statuses and its back-office sync states, and the transitions allowed between them, as data."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from webcare.transitions import Transitions
 
 
 class Status(models.TextChoices):
@@ -31,10 +33,12 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REJECTED: {Status.IN_PROGRESS},
 }
 
+STATUS_TRANSITIONS = Transitions("case", TRANSITIONS)
+
 
 def allowed_next(status: str) -> list[str]:
-    return [s for s in Status.values if s in TRANSITIONS.get(status, set())]
+    return STATUS_TRANSITIONS.allowed_next(status, Status.values)
 
 
 def can_transition(old: str, new: str) -> bool:
-    return new in TRANSITIONS.get(old, set())
+    return STATUS_TRANSITIONS.allowed(old, new)
