@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import Status
+from .workflow import Status, SyncState
 
 
 class Category(models.TextChoices):
@@ -36,12 +36,7 @@ class CaseNumberCounter(models.Model):
 
 
 class Case(models.Model):
-    class SyncState(models.TextChoices):
-        LOCAL = "local", _("Kept here only")
-        PENDING = "pending", _("Waiting for the back office")
-        SYNCING = "syncing", _("Registering in the back office")
-        SYNCED = "synced", _("Registered in the back office")
-        FAILED = "failed", _("Back-office registration failed")
+    SyncState = SyncState  # its transitions are data, next to the status table (workflow.py)
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import numbers
 from .models import Case, CaseEvent, CaseNumberCounter, Category, ManualContact
-from .workflow import CLOSED_STATUSES, Status, can_transition
+from .workflow import CLOSED_STATUSES, STATUS_TRANSITIONS, SYNC_TRANSITIONS, Status, SyncState, can_transition
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,17 @@ def _event(
 
 def _locked(case_id: int) -> Case:
     return Case.objects.select_for_update().get(pk=case_id)
+
+
+def status_move(*, case_id: int, expected: str, new: str, **changes) -> bool:
+    """The one way a case's status moves: along the status table, as a guarded conditional update.
+
+    False when the case is no longer at `expected`. Not a service (it writes no event): the
+    services call it inside their own transaction, next to the event they write.
+    """
+    return STATUS_TRANSITIONS.apply(
+        Case.objects.filter(pk=case_id), field="status", expected=expected, new=new, **changes
+    )
 
 
 def _next_sequence(year: int) -> int:
@@ -93,10 +104,10 @@ def case_register(
         contact_handle=_clean(contact_handle)[:200],
         registered_by=user,
         backend=backend,
-        sync_state=Case.SyncState.LOCAL if backend == "local" else Case.SyncState.PENDING,
+        sync_state=SyncState.LOCAL if backend == "local" else SyncState.PENDING,
     )
     _event(case, kind=CaseEvent.Kind.REGISTERED, actor=user, to_status=case.status, **(source or {}))
-    if case.sync_state == Case.SyncState.PENDING:
+    if case.sync_state == SyncState.PENDING:
         transaction.on_commit(lambda: enqueue_backoffice_register(case.pk))
     return case
 
@@ -152,6 +163,13 @@ def case_contact_log(
     return contact
 
 
+def _status_refused(case: Case, status: str) -> CaseError:
+    return CaseError(
+        _("A case cannot go from “%(old)s” to “%(new)s”.")
+        % {"old": case.get_status_display(), "new": Status(status).label}
+    )
+
+
 @transaction.atomic
 def case_status_change(
     *, case_id: int, user: AbstractBaseUser | None, status: str, note: str = "", source: str = "manual"
@@ -161,13 +179,13 @@ def case_status_change(
     if status not in Status.values:
         raise CaseError(_("Unknown status."))
     if not can_transition(case.status, status):
-        raise CaseError(
-            _("A case cannot go from “%(old)s” to “%(new)s”.")
-            % {"old": case.get_status_display(), "new": Status(status).label}
-        )
-    old = case.status
-    case.status = status
-    case.save(update_fields=["status", "updated_at"])
+        raise _status_refused(case, status)
+    old, now = case.status, timezone.now()
+    if not status_move(case_id=case_id, expected=old, new=status, updated_at=now):
+        # Only where the row lock does not hold (SQLite): someone moved the case meanwhile.
+        case.refresh_from_db(fields=["status"])
+        raise _status_refused(case, status)
+    case.status, case.updated_at = status, now
     _event(
         case,
         kind=CaseEvent.Kind.STATUS_CHANGED,
@@ -224,14 +242,29 @@ def registration_notice(case: Case) -> str:
 # --- The back office ------------------------------------------------------------------------------
 
 
+def sync_state_move(*, case_id: int, expected: str, new: str, where: Q | None = None, **changes) -> bool:
+    """The one way a case's back-office sync state moves: along SYNC_TRANSITIONS, as a guarded
+    conditional update (`where` narrows it further, e.g. to an attempt gone stale).
+
+    False when the case is no longer at `expected` (or `where` no longer holds). Not a service (it
+    writes no event): the services call it inside their own transaction, next to their event.
+    """
+    rows = Case.objects.filter(pk=case_id)
+    if where is not None:
+        rows = rows.filter(where)
+    return SYNC_TRANSITIONS.apply(rows, field="sync_state", expected=expected, new=new, **changes)
+
+
 def case_backoffice_start(*, case_id: int) -> Case | None:
     """Move a pending case to syncing; None when it is not pending (done already, or in progress)."""
-    updated = Case.objects.filter(pk=case_id, sync_state=Case.SyncState.PENDING).update(
-        sync_state=Case.SyncState.SYNCING,
+    taken = sync_state_move(
+        case_id=case_id,
+        expected=SyncState.PENDING,
+        new=SyncState.SYNCING,
         sync_started_at=timezone.now(),
         sync_attempts=F("sync_attempts") + 1,
     )
-    if not updated:
+    if not taken:
         return None
     return Case.objects.get(pk=case_id)
 
@@ -242,24 +275,41 @@ def case_backoffice_progress(*, case_id: int, reference: str) -> None:
 
 
 @transaction.atomic
-def case_backoffice_mark_synced(*, case_id: int, reference: str) -> Case:
-    case = _locked(case_id)
-    case.sync_state = Case.SyncState.SYNCED
-    case.backend_reference = reference[:1000]
-    case.sync_error = ""
-    case.synced_at = timezone.now()
-    case.save()
+def case_backoffice_mark_synced(*, case_id: int, reference: str) -> Case | None:
+    """The attempt registered the case. None when the case is no longer syncing: that attempt's
+    outcome came too late (a person retried it as stale, or a later attempt already finished)."""
+    now = timezone.now()
+    moved = sync_state_move(
+        case_id=case_id,
+        expected=SyncState.SYNCING,
+        new=SyncState.SYNCED,
+        backend_reference=reference[:1000],
+        sync_error="",
+        synced_at=now,
+        updated_at=now,
+    )
+    if not moved:
+        return None
+    case = Case.objects.get(pk=case_id)
     _event(case, kind=CaseEvent.Kind.BACKOFFICE_REGISTERED, backend=case.backend, reference=reference)
     return case
 
 
 @transaction.atomic
-def case_backoffice_mark_failed(*, case_id: int, error: str, will_retry: bool = False) -> Case:
-    """A failed attempt: back to pending when the task retries, else failed for a person to see."""
-    case = _locked(case_id)
-    case.sync_state = Case.SyncState.PENDING if will_retry else Case.SyncState.FAILED
-    case.sync_error = _clean(error)[:2000]
-    case.save()
+def case_backoffice_mark_failed(*, case_id: int, error: str, will_retry: bool = False) -> Case | None:
+    """A failed attempt: back to pending when the task retries, else failed for a person to see.
+    None when the case is no longer syncing (as for case_backoffice_mark_synced)."""
+    error = _clean(error)[:2000]
+    moved = sync_state_move(
+        case_id=case_id,
+        expected=SyncState.SYNCING,
+        new=SyncState.PENDING if will_retry else SyncState.FAILED,
+        sync_error=error,
+        updated_at=timezone.now(),
+    )
+    if not moved:
+        return None
+    case = Case.objects.get(pk=case_id)
     if not will_retry:
         _event(case, kind=CaseEvent.Kind.BACKOFFICE_FAILED, backend=case.backend, error=case.sync_error)
     return case
@@ -271,14 +321,24 @@ def _stale_before() -> dt.datetime:
 
 @transaction.atomic
 def case_backoffice_retry(*, case_id: int, user: AbstractBaseUser) -> Case:
+    """A person tries again: a failed registration, or an attempt whose worker went quiet (stale)."""
     case = _locked(case_id)
-    stale = case.sync_state == Case.SyncState.SYNCING and (
-        case.sync_started_at is None or case.sync_started_at < _stale_before()
-    )
-    if case.sync_state != Case.SyncState.FAILED and not stale:
+    moved = False
+    if case.sync_state == SyncState.FAILED:
+        moved = sync_state_move(
+            case_id=case_id, expected=SyncState.FAILED, new=SyncState.PENDING, updated_at=timezone.now()
+        )
+    elif case.sync_state == SyncState.SYNCING:
+        moved = sync_state_move(
+            case_id=case_id,
+            expected=SyncState.SYNCING,
+            new=SyncState.PENDING,
+            where=Q(sync_started_at__isnull=True) | Q(sync_started_at__lt=_stale_before()),
+            updated_at=timezone.now(),
+        )
+    if not moved:
         raise CaseError(_("Only a failed back-office registration can be retried."))
-    case.sync_state = Case.SyncState.PENDING
-    case.save()
+    case.refresh_from_db()
     _event(case, kind=CaseEvent.Kind.BACKOFFICE_RETRIED, actor=user)
     transaction.on_commit(lambda: enqueue_backoffice_register(case.pk))
     return case
@@ -288,7 +348,7 @@ def cases_sync_pending() -> int:
     """Enqueue cases still waiting for the back office (a lost task, a broker that was down)."""
     case_ids = list(
         Case.objects.filter(
-            Q(sync_state=Case.SyncState.PENDING, created_at__lt=timezone.now() - dt.timedelta(minutes=1))
+            Q(sync_state=SyncState.PENDING, created_at__lt=timezone.now() - dt.timedelta(minutes=1))
         ).values_list("pk", flat=True)
     )
     for case_id in case_ids:
@@ -299,7 +359,7 @@ def cases_sync_pending() -> int:
 def cases_open_in_backoffice(limit: int = 500) -> list[Case]:
     """Registered in a back office and not closed here: the cases whose status is worth pulling."""
     return list(
-        Case.objects.filter(sync_state=Case.SyncState.SYNCED)
+        Case.objects.filter(sync_state=SyncState.SYNCED)
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("registered_by")
         .order_by("updated_at")[:limit]
@@ -311,5 +371,8 @@ def case_status_from_backoffice(*, case_id: int, status: str) -> bool:
     case = Case.objects.get(pk=case_id)
     if case.status == status or not can_transition(case.status, status):
         return False
-    case_status_change(case_id=case_id, user=None, status=status, source="backoffice")
+    try:
+        case_status_change(case_id=case_id, user=None, status=status, source="backoffice")
+    except CaseError:
+        return False  # an agent moved the case since it was read, to where the table has no way on
     return True

@@ -11,6 +11,9 @@ from .workflow import Status
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 6
+# The attempt ended after its case moved on (a person retried it as stale, or a later attempt
+# finished first): its outcome is not recorded and the task does not retry.
+MOVED_ON = "moved on"
 
 
 def _backoff(retries: int) -> int:
@@ -29,20 +32,26 @@ def case_backoffice_register(self, case_id: int) -> str:
         )
     except TemporaryBackendError as exc:
         will_retry = self.request.retries < self.max_retries
-        services.case_backoffice_mark_failed(case_id=case_id, error=str(exc), will_retry=will_retry)
+        marked = services.case_backoffice_mark_failed(case_id=case_id, error=str(exc), will_retry=will_retry)
+        if marked is None:
+            return MOVED_ON
         if will_retry and not self.request.is_eager:
             raise self.retry(countdown=_backoff(self.request.retries), exc=exc) from exc
         if will_retry:
             return "retry"
         return "failed"
     except BackendError as exc:
-        services.case_backoffice_mark_failed(case_id=case_id, error=str(exc))
+        if services.case_backoffice_mark_failed(case_id=case_id, error=str(exc)) is None:
+            return MOVED_ON
         return "failed"
     except Exception as exc:  # a bug must not leave the case stuck in "syncing"
         logger.exception("Back-office registration of case %s crashed", case_id)
-        services.case_backoffice_mark_failed(case_id=case_id, error=f"{exc.__class__.__name__}: {exc}")
+        error = f"{exc.__class__.__name__}: {exc}"
+        if services.case_backoffice_mark_failed(case_id=case_id, error=error) is None:
+            return MOVED_ON
         return "failed"
-    services.case_backoffice_mark_synced(case_id=case_id, reference=reference)
+    if services.case_backoffice_mark_synced(case_id=case_id, reference=reference) is None:
+        return MOVED_ON
     return "synced"
 
 

@@ -1,7 +1,9 @@
-"""A case's statuses and the transitions allowed between them, as data."""
+"""A case's statuses and its back-office sync states, and the transitions allowed between them, as data."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from webcare.transitions import Transitions
 
 
 class Status(models.TextChoices):
@@ -31,10 +33,39 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REJECTED: {Status.IN_PROGRESS},
 }
 
+STATUS_TRANSITIONS = Transitions("case", TRANSITIONS)
+
 
 def allowed_next(status: str) -> list[str]:
-    return [s for s in Status.values if s in TRANSITIONS.get(status, set())]
+    return STATUS_TRANSITIONS.allowed_next(status, Status.values)
 
 
 def can_transition(old: str, new: str) -> bool:
-    return new in TRANSITIONS.get(old, set())
+    return STATUS_TRANSITIONS.allowed(old, new)
+
+
+class SyncState(models.TextChoices):
+    """How far a case got in the back office (Case.SyncState)."""
+
+    LOCAL = "local", _("Kept here only")
+    PENDING = "pending", _("Waiting for the back office")
+    SYNCING = "syncing", _("Registering in the back office")
+    SYNCED = "synced", _("Registered in the back office")
+    FAILED = "failed", _("Back-office registration failed")
+
+
+# A case is born local (the local backend: it never leaves) or pending (case_register).
+SYNC_TRANSITIONS = Transitions(
+    "back-office registration",
+    {
+        SyncState.LOCAL: set(),
+        # A task takes it (case_backoffice_start); a second task finds it taken and does nothing.
+        SyncState.PENDING: {SyncState.SYNCING},
+        # The task's outcome; back to pending for a temporary fault the task retries, or when a
+        # person retries an attempt gone quiet for CASES_SYNC_STALE_MINUTES (its worker died).
+        SyncState.SYNCING: {SyncState.SYNCED, SyncState.PENDING, SyncState.FAILED},
+        SyncState.SYNCED: set(),
+        # A person retries (case_backoffice_retry).
+        SyncState.FAILED: {SyncState.PENDING},
+    },
+)

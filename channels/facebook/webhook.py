@@ -19,6 +19,7 @@ from inbox.services.ingest import messages_ingest
 
 from ..base import ChannelError
 from ..models import WebhookDelivery
+from ..webhooks import delivery_status_move
 from . import items as parse
 from .client import GraphClient
 
@@ -86,8 +87,11 @@ def enqueue_processing(delivery_id: int) -> None:
 
 def process_delivery(delivery_id: int) -> str:
     """Ingest a stored delivery's items. Safe twice: only a pending delivery is taken."""
-    taken = WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.PROCESSED, processed_at=timezone.now()
+    taken = delivery_status_move(
+        delivery_id=delivery_id,
+        expected=WebhookDelivery.Status.PENDING,
+        new=WebhookDelivery.Status.PROCESSED,
+        processed_at=timezone.now(),
     )
     if not taken:
         return "not pending"
@@ -99,8 +103,11 @@ def process_delivery(delivery_id: int) -> str:
             created += messages_ingest(account_id=account.pk, items=items, cursor=None).created
     except Exception as exc:
         logger.exception("Webhook delivery %s failed; polling will catch up", delivery_id)
-        WebhookDelivery.objects.filter(pk=delivery_id).update(
-            status=WebhookDelivery.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        delivery_status_move(
+            delivery_id=delivery_id,
+            expected=WebhookDelivery.Status.PROCESSED,
+            new=WebhookDelivery.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return "failed"
     WebhookDelivery.objects.filter(pk=delivery_id).update(created_messages=created)
