@@ -10,9 +10,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
 
-from . import selectors
 from .models import ApiToken
 from .permissions import can_use_inbox, can_work_on
+from .selectors.conversation import conversation_get, conversation_thread, conversation_timeline
+from .selectors.queue import QUEUE_FILTERS, queue_queryset
 from .services.base import AlreadyClaimed, OutdatedThread, ServiceError
 from .services.claims import conversation_claim, conversation_release
 from .services.lifecycle import conversation_close
@@ -151,11 +152,11 @@ class ConversationDetailOut(ConversationOut):
 
     @staticmethod
     def resolve_messages(obj):
-        return selectors.conversation_thread(obj)
+        return conversation_thread(obj)
 
     @staticmethod
     def resolve_timeline(obj):
-        return selectors.conversation_timeline(obj)
+        return conversation_timeline(obj)
 
 
 class ReplyIn(Schema):
@@ -167,7 +168,7 @@ class ReplyIn(Schema):
 def _visible(request, conversation_id: int):
     if not can_use_inbox(request.user):
         raise PermissionDenied("You have no role in the webcare inbox.")
-    conversation = selectors.conversation_get(user=request.user, conversation_id=conversation_id)
+    conversation = conversation_get(user=request.user, conversation_id=conversation_id)
     if conversation is None:
         raise Http404("No such conversation, or not one you may see.")
     return conversation
@@ -185,9 +186,9 @@ def _workable(request, conversation_id: int):
 def list_conversations(request, filter: str = "all", team: str = ""):
     if not can_use_inbox(request.user):
         raise PermissionDenied("You have no role in the webcare inbox.")
-    if filter not in selectors.QUEUE_FILTERS:
-        raise HttpError(422, f"filter must be one of {', '.join(selectors.QUEUE_FILTERS)}")
-    return selectors.queue_queryset(user=request.user, filter_name=filter, team_slug=team)
+    if filter not in QUEUE_FILTERS:
+        raise HttpError(422, f"filter must be one of {', '.join(QUEUE_FILTERS)}")
+    return queue_queryset(user=request.user, filter_name=filter, team_slug=team)
 
 
 @api.get("/conversations/{conversation_id}", response={200: ConversationDetailOut, 403: Error, 404: Error})
@@ -267,9 +268,7 @@ class AdviceIn(Schema):
 )
 def add_note(request, conversation_id: int, payload: NoteIn):
     conversation = _workable(request, conversation_id)
-    return Status(
-        201, note_add(conversation_id=conversation.pk, user=request.user, text=payload.text)
-    )
+    return Status(201, note_add(conversation_id=conversation.pk, user=request.user, text=payload.text))
 
 
 @api.post(
@@ -279,9 +278,7 @@ def add_note(request, conversation_id: int, payload: NoteIn):
 )
 def escalate_conversation(request, conversation_id: int, payload: EscalateIn):
     conversation = _workable(request, conversation_id)
-    conversation_escalate(
-        conversation_id=conversation.pk, user=request.user, question=payload.question
-    )
+    conversation_escalate(conversation_id=conversation.pk, user=request.user, question=payload.question)
     return _visible(request, conversation_id)
 
 

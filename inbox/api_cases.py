@@ -14,9 +14,9 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
 
-from . import selectors
 from .api import ConversationRef, Error, _workable, api
 from .permissions import can_use_inbox, can_view_case, can_work
+from .selectors.cases import case_conversations
 from .services.case_links import conversation_case_link, conversation_case_register
 
 router = Router(tags=["cases"])
@@ -130,7 +130,7 @@ def _case(request, number: str) -> Case:
 
 def _detail(request, case: Case) -> Case:
     case = Case.objects.select_related("registered_by").get(pk=case.pk)
-    case.visible_conversations = selectors.case_conversations(user=request.user, case=case)
+    case.visible_conversations = case_conversations(user=request.user, case=case)
     return case
 
 

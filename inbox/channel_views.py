@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import channel_selectors
 from .models import MonitoringHit, Role
 from .permissions import can_use_inbox, can_work, roles
+from .selectors.channels import accounts_overview, monitoring_counts, monitoring_hits, visible_hits
 from .services.base import ServiceError
 from .services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
 
@@ -20,7 +20,7 @@ from .services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
 def accounts(request):
     if Role.ADMIN not in roles(request.user):
         raise PermissionDenied(_("Only functional admins see the accounts."))
-    return render(request, "inbox/accounts.html", {"accounts": channel_selectors.accounts_overview()})
+    return render(request, "inbox/accounts.html", {"accounts": accounts_overview()})
 
 
 @login_required
@@ -31,8 +31,8 @@ def monitoring(request):
     if state not in MonitoringHit.State.values:
         state = MonitoringHit.State.NEW
     context = {
-        "hits": channel_selectors.monitoring_hits(user=request.user, state=state),
-        "counts": channel_selectors.monitoring_counts(user=request.user),
+        "hits": monitoring_hits(user=request.user, state=state),
+        "counts": monitoring_counts(user=request.user),
         "state": state,
         "states": MonitoringHit.State.choices,
     }
@@ -45,7 +45,7 @@ def _decide(service):
     def view(request, pk: int):
         if not can_work(request.user):
             raise PermissionDenied
-        if not channel_selectors.visible_hits(request.user).filter(pk=pk).exists():
+        if not visible_hits(request.user).filter(pk=pk).exists():
             raise Http404
         try:
             result = service(hit_id=pk, user=request.user)

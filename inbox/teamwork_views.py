@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
 from .permissions import can_hand_back, can_see_escalations, can_work, can_work_on
+from .selectors import teamwork as selectors
+from .selectors.conversation import conversation_get
 from .services.base import ServiceError
 from .services.bulk import cluster_answer
 from .services.notifications import notifications_mark_read
@@ -29,7 +30,7 @@ def _workable_or_403(request, pk: int):
 
 def _back(request, pk: int):
     """To the conversation if this user may still see it (a forward can take it out of sight)."""
-    if selectors.conversation_get(user=request.user, conversation_id=pk) is not None:
+    if conversation_get(user=request.user, conversation_id=pk) is not None:
         return redirect("inbox:conversation", pk=pk)
     return redirect("inbox:queue")
 
@@ -39,9 +40,7 @@ def _back(request, pk: int):
 def note(request, pk: int):
     conversation = _workable_or_403(request, pk)
     try:
-        note_add(
-            conversation_id=conversation.pk, user=request.user, text=request.POST.get("note", "")
-        )
+        note_add(conversation_id=conversation.pk, user=request.user, text=request.POST.get("note", ""))
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:

@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from . import selectors
 from .forms import QueueFilterForm, ReplyForm
 from .models import Message
 from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
 from .platforms import PlatformRefused, comment_moderation, reply_rules
+from .selectors.conversation import (
+    contact_history,
+    conversation_get,
+    conversation_thread,
+    conversation_timeline,
+)
+from .selectors.queue import queue_conversations, queue_counts, queue_version, team_choices
 from .services.base import ServiceError
 from .services.claims import conversation_claim, conversation_release, conversation_take_next
 from .services.lifecycle import conversation_close, conversation_reopen
@@ -35,17 +41,15 @@ def _require_inbox(user) -> None:
 def queue(request):
     _require_inbox(request.user)
     filter_name, team_slug = QueueFilterForm(request.GET).cleaned()
-    version = selectors.queue_version(user=request.user, filter_name=filter_name, team_slug=team_slug)
+    version = queue_version(user=request.user, filter_name=filter_name, team_slug=team_slug)
     if request.htmx and request.GET.get("v") == version:
         return HttpResponse(status=204)  # unchanged: htmx keeps what it shows
     context = {
-        "conversations": selectors.queue_conversations(
-            user=request.user, filter_name=filter_name, team_slug=team_slug
-        ),
-        "counts": selectors.queue_counts(user=request.user),
+        "conversations": queue_conversations(user=request.user, filter_name=filter_name, team_slug=team_slug),
+        "counts": queue_counts(user=request.user),
         "filter_name": filter_name,
         "team_slug": team_slug,
-        "teams": selectors.team_choices(),
+        "teams": team_choices(),
         "version": version,
     }
     template = "inbox/queue.html#queue-live" if request.htmx and "v" in request.GET else "inbox/queue.html"
@@ -68,7 +72,7 @@ def take_next(request):
 
 def _conversation_or_404(request, pk: int):
     _require_inbox(request.user)
-    conversation = selectors.conversation_get(user=request.user, conversation_id=pk)
+    conversation = conversation_get(user=request.user, conversation_id=pk)
     if conversation is None:
         raise Http404(_("No such conversation, or not one you may see."))
     return conversation
@@ -78,9 +82,9 @@ def _conversation_context(request, conversation, **extra):
     rules = reply_rules(conversation.account.platform)
     return {
         "conversation": conversation,
-        "thread": selectors.conversation_thread(conversation),
-        "timeline": selectors.conversation_timeline(conversation),
-        "history": selectors.contact_history(user=request.user, conversation=conversation),
+        "thread": conversation_thread(conversation),
+        "timeline": conversation_timeline(conversation),
+        "history": contact_history(user=request.user, conversation=conversation),
         "can_work": can_work_on(request.user, conversation),
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,

@@ -27,9 +27,9 @@ from cases.models import Case
 from cases.suggest import suggest_category, suggest_location
 from cases.workflow import Status, allowed_next
 
-from . import selectors
 from .permissions import can_use_inbox, can_view_case, can_work, can_work_on
 from .platforms import reply_rules
+from .selectors.cases import case_conversations, conversation_prefill_text
 from .services.base import ServiceError
 from .services.case_links import case_status_tell, conversation_case_link, conversation_case_register
 from .views import _conversation_or_404
@@ -44,7 +44,7 @@ def _workable_conversation(request, pk: int):
 
 def _prefill(conversation) -> dict:
     """Triage's suggestions when the conversation has them, else guesses from the citizen's text."""
-    text = selectors.conversation_prefill_text(conversation)
+    text = conversation_prefill_text(conversation)
     hint_category = getattr(conversation, "category", "") or ""
     hint_location = getattr(conversation, "location", "") or ""
     return {
@@ -131,7 +131,7 @@ def _case_or_404(request, number: str) -> Case:
 
 
 def _case_context(request, case: Case, **extra) -> dict:
-    conversations = selectors.case_conversations(user=request.user, case=case)
+    conversations = case_conversations(user=request.user, case=case)
     contacts = case_selectors.case_contacts(case)
     tell_to = conversations[0] if conversations else None
     last_manual = contacts[-1] if contacts else None
