@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from .models import MonitoringHit, Role
-from .permissions import can_use_inbox, can_work, roles
-from .selectors.channels import accounts_overview, monitoring_counts, monitoring_hits, visible_hits
-from .services.base import ServiceError
-from .services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
+from ..models import MonitoringHit, Role
+from ..permissions import can_work, roles
+from ..selectors.channels import accounts_overview, monitoring_counts, monitoring_hits, visible_hits
+from ..services.base import ServiceError
+from ..services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
+from .common import require_inbox
 
 
 @login_required
@@ -25,8 +26,7 @@ def accounts(request):
 
 @login_required
 def monitoring(request):
-    if not can_use_inbox(request.user):
-        raise PermissionDenied(_("You have no role in the webcare inbox."))
+    require_inbox(request.user)
     state = request.GET.get("state", MonitoringHit.State.NEW)
     if state not in MonitoringHit.State.values:
         state = MonitoringHit.State.NEW
