@@ -1,14 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from inbox.api import api
-from inbox.api_cases import router as cases_api_router
-from reports.api import router as reports_router
-
+from .api import api
 from .health import healthz
-
-api.add_router("", reports_router)
-api.add_router("", cases_api_router)
 
 urlpatterns = [
     path("", include("inbox.urls")),

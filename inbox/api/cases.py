@@ -1,6 +1,6 @@
-"""Cases in the JSON API: register or link from a conversation, read a case, log a contact, change status.
+"""Cases in the API: register or link from a conversation, read a case, log a contact, change status.
 
-Same permissions as the screens. The router is added to the inbox's NinjaAPI in webcare/urls.py.
+The same permissions as the screens.
 """
 
 import datetime as dt
@@ -14,89 +14,13 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
 
-from .api import ConversationRef, Error, _workable, api
-from .permissions import can_use_inbox, can_view_case, can_work
-from .selectors.cases import case_conversations
-from .services.case_links import conversation_case_link, conversation_case_register
+from ..permissions import can_view_case, can_work
+from ..selectors.cases import case_conversations
+from ..services.case_links import conversation_case_link, conversation_case_register
+from .access import require_inbox, workable_conversation
+from .schemas import CaseDetailOut, Error, ManualContactOut
 
 router = Router(tags=["cases"])
-
-
-class ManualContactOut(Schema):
-    id: int
-    channel: str
-    text: str
-    happened_at: dt.datetime
-    recorded_by: str | None
-
-    @staticmethod
-    def resolve_recorded_by(obj):
-        return obj.recorded_by.get_username() if obj.recorded_by else None
-
-
-class CaseEventOut(Schema):
-    kind: str
-    actor: str | None
-    from_status: str
-    to_status: str
-    data: dict
-    created_at: dt.datetime
-
-    @staticmethod
-    def resolve_actor(obj):
-        return obj.actor.get_username() if obj.actor else None
-
-
-class CaseOut(Schema):
-    number: str
-    status: str
-    category: str
-    description: str
-    location: str
-    latitude: Decimal | None
-    longitude: Decimal | None
-    contact_name: str
-    contact_platform: str
-    contact_handle: str
-    registered_by: str | None
-    created_at: dt.datetime
-    backend: str
-    backend_reference: str
-    sync_state: str
-    sync_error: str
-    status_notice: str
-
-    @staticmethod
-    def resolve_registered_by(obj):
-        return obj.registered_by.get_username() if obj.registered_by else None
-
-    @staticmethod
-    def resolve_status_notice(obj):
-        return case_services.status_notice(obj)
-
-
-class CaseDetailOut(CaseOut):
-    conversations: list[ConversationRef]
-    contacts: list[ManualContactOut]
-    timeline: list[CaseEventOut]
-
-    @staticmethod
-    def resolve_conversations(obj):
-        return obj.visible_conversations
-
-    @staticmethod
-    def resolve_contacts(obj):
-        return case_selectors.case_contacts(obj)
-
-    @staticmethod
-    def resolve_timeline(obj):
-        return case_selectors.case_timeline(obj)
-
-
-def case_detail(case: Case, conversations) -> dict:
-    """The case as the API and `case_lookup --json` show it."""
-    case.visible_conversations = conversations
-    return CaseDetailOut.from_orm(case).model_dump(mode="json")
 
 
 class CaseRegisterIn(Schema):
@@ -120,8 +44,7 @@ class StatusIn(Schema):
 
 
 def _case(request, number: str) -> Case:
-    if not can_use_inbox(request.user):
-        raise PermissionDenied("You have no role in the webcare inbox.")
+    require_inbox(request)
     case = case_selectors.case_by_number(number)
     if case is None or not can_view_case(request.user, case):
         raise Http404(f"No case with number {number[:60]}.")
@@ -134,13 +57,17 @@ def _detail(request, case: Case) -> Case:
     return case
 
 
+# Operation ids are the API's public names: set here, not derived from this module's path.
+
+
 @router.post(
     "/conversations/{conversation_id}/case",
     response={200: CaseDetailOut, 201: CaseDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Register a case from a conversation, or link it to an existing case by number",
+    operation_id="inbox_api_cases_conversation_case",
 )
 def conversation_case(request, conversation_id: int, payload: CaseRegisterIn):
-    conversation = _workable(request, conversation_id)
+    conversation = workable_conversation(request, conversation_id)
     if payload.number:
         case = conversation_case_link(
             conversation_id=conversation.pk, user=request.user, number=payload.number
@@ -158,12 +85,20 @@ def conversation_case(request, conversation_id: int, payload: CaseRegisterIn):
     return Status(201, _detail(request, case))
 
 
-@router.get("/cases/{number}", response={200: CaseDetailOut, 403: Error, 404: Error})
+@router.get(
+    "/cases/{number}",
+    response={200: CaseDetailOut, 403: Error, 404: Error},
+    operation_id="inbox_api_cases_get_case",
+)
 def get_case(request, number: str):
     return _detail(request, _case(request, number))
 
 
-@router.post("/cases/{number}/contacts", response={201: ManualContactOut, 403: Error, 404: Error, 422: Error})
+@router.post(
+    "/cases/{number}/contacts",
+    response={201: ManualContactOut, 403: Error, 404: Error, 422: Error},
+    operation_id="inbox_api_cases_log_contact",
+)
 def log_contact(request, number: str, payload: ContactIn):
     case = _case(request, number)
     if not can_work(request.user):
@@ -178,7 +113,11 @@ def log_contact(request, number: str, payload: ContactIn):
     return Status(201, contact)
 
 
-@router.post("/cases/{number}/status", response={200: CaseDetailOut, 403: Error, 404: Error, 422: Error})
+@router.post(
+    "/cases/{number}/status",
+    response={200: CaseDetailOut, 403: Error, 404: Error, 422: Error},
+    operation_id="inbox_api_cases_change_status",
+)
 def change_status(request, number: str, payload: StatusIn):
     case = _case(request, number)
     if not can_work(request.user):
@@ -187,8 +126,3 @@ def change_status(request, number: str, payload: StatusIn):
         case_id=case.pk, user=request.user, status=payload.status, note=payload.note
     )
     return _detail(request, case)
-
-
-@api.exception_handler(case_services.CaseError)
-def _case_refused(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=422)
