@@ -25,17 +25,6 @@ def _conversation_or_404(request, pk: int):
     return conversation
 
 
-def panel_context(conversation, user, error: str = "") -> dict:
-    triage = selectors.triage_for(conversation)
-    return {
-        "conversation": conversation,
-        "triage": triage,
-        "rows": selectors.triage_rows(triage),
-        "can_work": can_work_on(user, conversation),
-        "triage_error": error,
-    }
-
-
 @login_required
 @require_POST
 def decide(request, pk: int, field: str):
@@ -56,7 +45,7 @@ def decide(request, pk: int, field: str):
         return render(
             request,
             "triage/_panel.html",
-            panel_context(conversation, request.user, error),
+            selectors.panel_context(conversation, request.user, error),
             status=422 if error else 200,
         )
     if error:
