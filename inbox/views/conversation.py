@@ -12,7 +12,7 @@ from django_htmx.http import reswap, retarget
 
 from ..forms import ReplyForm
 from ..models import Message
-from ..permissions import can_work_on
+from ..permissions import can_work_on, holder_allows
 from ..platforms import PlatformRefused, comment_moderation, reply_rules
 from ..selectors.conversation import (
     contact_history,
@@ -36,6 +36,8 @@ def _conversation_context(request, conversation, **extra):
         "timeline": conversation_timeline(conversation),
         "history": contact_history(user=request.user, conversation=conversation),
         "can_work": can_work_on(request.user, conversation),
+        # The holder rule's answer: whether this user may act on the conversation as it is held now.
+        "may_act": holder_allows(request.user, conversation),
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,
         "reply_count_rules": json.dumps(rules.client_rules) if rules.client_rules else "",
