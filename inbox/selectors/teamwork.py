@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ..clusters import cluster_texts
 from ..models import Conversation, DutyShift, Event, Message, Notification
-from ..permissions import visible_conversations
+from ..permissions import holder_q, visible_conversations
 from ..workflow import State
 
 
@@ -72,7 +72,7 @@ def conversation_clusters(*, user) -> list:
     rows = list(
         visible_conversations(user)
         .filter(state__in=(State.NEW, State.OPEN), last_message_at__gte=since)
-        .filter(Q(assignee__isnull=True) | Q(assignee=user))
+        .filter(holder_q(user))
         .annotate(latest_text=Subquery(latest_inbound.values("text")[:1]))
         .order_by("-last_message_at", "-pk")
         .values_list("pk", "latest_text")[: settings.INBOX_CLUSTER_LIMIT]
@@ -92,7 +92,7 @@ def cluster_members(*, user, conversation_ids) -> list[Conversation]:
     return list(
         visible_conversations(user)
         .filter(pk__in=conversation_ids, state__in=(State.NEW, State.OPEN))
-        .filter(Q(assignee__isnull=True) | Q(assignee=user))
+        .filter(holder_q(user))
         .select_related("account", "contact")
         .annotate(preview=Subquery(latest_inbound.values("text")[:1]))
         .order_by("created_at", "pk")
