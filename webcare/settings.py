@@ -168,7 +168,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
     "peak-check": {"task": "reports.tasks.peak_check", "schedule": 300.0},
-    "freeze-finished-days": {"task": "reports.tasks.snapshots_backfill", "schedule": crontab(hour=0, minute=10)},
+    "freeze-finished-days": {
+        "task": "reports.tasks.snapshots_backfill",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
 }

@@ -46,7 +46,7 @@ def test_api_refuses_an_outdated_reply_with_409(client, conversation, agent, del
     )
 
     assert response.status_code == 409
-    assert response.json()["detail"].startswith("De inwoner schreef opnieuw")
+    assert response.json()["detail"].startswith("The citizen wrote again")
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
 
 
@@ -113,7 +113,7 @@ def test_escalate_hand_back_and_forward_through_the_api(client, conversation, ag
     unknown = client.post(
         f"{base}/forward", {"team": "nergens", "note": "x"}, content_type="application/json"
     )
-    assert (unknown.status_code, unknown.json()["detail"]) == (422, "Kies een wijkbureau.")
+    assert (unknown.status_code, unknown.json()["detail"]) == (422, "Choose a wijkbureau.")
     forwarded = client.post(
         f"{base}/forward", {"team": "wijkbureau-oost", "note": "Wijkvraag"}, content_type="application/json"
     )
