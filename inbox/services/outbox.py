@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..incoming import storable_text
 from ..models import Event, Message
 from ..permissions import require_holder
+from ..placeholders import placeholders_fill, placeholders_left
 from ..platforms import reply_rules
 from ..workflow import SEND_TRANSITIONS, TODO_STATES, SendStatus, State
 from .base import OutdatedThread, ReplyInvalid, ServiceError, conversation_lock, event_append, state_change
@@ -39,15 +40,18 @@ def reply_queue(
     text: str,
     private: bool = False,
     last_seen_message_id: int | None = None,
+    confirmed_newer: bool = False,
 ) -> Message:
     """Save a reply as queued and have a task send it after commit.
 
     `private`: answer a public comment with a private message, where the platform allows it.
-    `last_seen_message_id`: the newest message the writer saw; if the citizen wrote after it, the
-    reply is refused (it may no longer fit), and the writer keeps their text.
+    `last_seen_message_id`: the newest message the writer saw when they began writing; if the
+    citizen wrote after it, the reply is refused (it may no longer fit) unless the writer confirms
+    they read the new message (`confirmed_newer`); the writer keeps their text either way.
+    Placeholders are filled from the conversation as it is now; one left unfilled refuses the reply.
     """
     conversation = conversation_lock(conversation_id)
-    if last_seen_message_id is not None:
+    if last_seen_message_id is not None and not confirmed_newer:
         newer = conversation.messages.filter(direction=Message.Direction.INBOUND, pk__gt=last_seen_message_id)
         if newer.exists():
             raise OutdatedThread(
@@ -56,10 +60,17 @@ def reply_queue(
                     "your text has been kept and was not sent."
                 )
             )
-    text = storable_text(text).strip()
+    text = placeholders_fill(storable_text(text).strip(), conversation=conversation, user=user)
     rules = reply_rules(conversation.account.platform)
     if not text:
         raise ReplyInvalid(_("The reply is empty."))
+    if left := placeholders_left(text):
+        raise ReplyInvalid(
+            _(
+                "The reply still contains %(placeholders)s. Fill it in (register the case first for {zaaknummer}) or remove it; nothing was sent."
+            )
+            % {"placeholders": ", ".join(left)}
+        )
     length = rules.count(text)
     if length > rules.max_length:
         raise ReplyInvalid(

@@ -11,7 +11,6 @@ from inbox.models import Conversation, Role
 from inbox.services.api_tokens import api_token_create
 from tests.conftest import incoming
 
-
 # The document as the app serves it at /api/v1/openapi.json (read in-process once, at collection);
 # every generated request then goes over real HTTP to the live server.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
