@@ -27,6 +27,7 @@ FOLLOW_UP_SHARE = 0.2
 class SandboxAdapter(Adapter):
     platform = "sandbox"
     reply_rules = ReplyRules(max_length=1000)
+    default_read_delay = dt.timedelta(0)  # nothing is kept: a lookup is final at once
 
     def fetch(self, cursor: str) -> FetchResult:
         config = self.account.config or {}
@@ -54,6 +55,9 @@ class SandboxAdapter(Adapter):
         if (self.account.config or {}).get("fail_replies"):
             raise ReplyRejected("Sandbox: this account is set to reject every reply (fail_replies).")
         return f"{self.account.handle}-out-{uuid.uuid4().hex[:12]}"
+
+    def find_sent(self, reply: OutgoingReply, *, since: dt.datetime, exclude: frozenset[str]) -> str | None:
+        return None  # the simulator keeps no record of what it accepted
 
     # --- Generation --------------------------------------------------------------------------
 

@@ -171,6 +171,9 @@ class Message(models.Model):
     send_error = models.TextField(blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_started_at = models.DateTimeField(null=True, blank=True)
+    # When its send outcome became unknown: it counts as not posted only if a lookup on the platform
+    # at least the platform's read delay after this does not find it.
+    send_unknown_since = models.DateTimeField(null=True, blank=True)
     # Hidden on the platform by an agent (a comment with abuse or personal data): others no longer see it.
     hidden = models.BooleanField(default=False)
 
@@ -203,6 +206,8 @@ class Event(models.Model):
         REPLY_SENT = "reply_sent", _("Reply sent")
         REPLY_FAILED = "reply_failed", _("Reply failed")
         REPLY_RETRIED = "reply_retried", _("Reply retried")
+        REPLY_UNKNOWN = "reply_unknown", _("Send outcome unknown; being checked on the platform")
+        REPLY_RECONCILED = "reply_reconciled", _("Reply found on the platform")
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")

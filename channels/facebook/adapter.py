@@ -16,8 +16,17 @@ from django.utils import timezone
 
 from inbox.platforms import ReplyRules
 
-from ..base import Adapter, AuthFailed, FetchResult, IncomingMessage, OutgoingReply, ReplyRejected
+from ..base import (
+    Adapter,
+    AuthFailed,
+    FetchResult,
+    IncomingMessage,
+    OutcomeUnknown,
+    OutgoingReply,
+    ReplyRejected,
+)
 from . import items as parse
+from . import lookup
 from .client import GraphClient
 from .rules import MESSENGER_MAX_LENGTH, private_reply_target, reply_refusal
 
@@ -38,6 +47,8 @@ class FacebookAdapter(Adapter):
     reply_rules = ReplyRules(
         max_length=MESSENGER_MAX_LENGTH, refusal=reply_refusal, private_reply=private_reply_target
     )
+    # Graph's listings can lag behind a write by a while (conversations more than comments).
+    default_read_delay = dt.timedelta(seconds=120)
 
     def __init__(self, account):
         super().__init__(account)
@@ -170,17 +181,16 @@ class FacebookAdapter(Adapter):
     # --- Writing ------------------------------------------------------------------------------
 
     def send_reply(self, reply: OutgoingReply) -> str:
-        kind, _, key = reply.thread_key.partition(":")
         if reply.kind == "private_reply":
             # Private reply: a Messenger message to whoever wrote the comment (once, within 7 days).
-            result = self.client.post(
+            result = self.client.create(
                 f"{self.page_id}/messages",
                 recipient=json.dumps({"comment_id": reply.in_reply_to}),
                 message=json.dumps({"text": reply.text}),
             )
             posted = result.get("message_id")
-        elif reply.is_private or kind == "messenger":
-            result = self.client.post(
+        elif self._is_messenger(reply):
+            result = self.client.create(
                 f"{self.page_id}/messages",
                 recipient=json.dumps({"id": reply.recipient_id}),
                 message=json.dumps({"text": reply.text}),
@@ -188,15 +198,35 @@ class FacebookAdapter(Adapter):
             )
             posted = result.get("message_id")
         else:
-            # A comment thread is answered under its top-level comment; a visitor post under itself
-            # (Facebook nests comments two levels deep only).
-            target = key if kind in ("comment", "post") and key else reply.in_reply_to
-            if not target:
-                raise ReplyRejected("Nothing to reply to in this conversation.")
-            posted = self.client.post(f"{target}/comments", message=reply.text).get("id")
+            posted = self.client.create(f"{self._comment_target(reply)}/comments", message=reply.text).get(
+                "id"
+            )
         if not posted:
-            raise ReplyRejected("Facebook accepted the reply but returned no id.")
+            raise OutcomeUnknown("Facebook accepted the reply but returned no id")
         return str(posted)
+
+    def find_sent(self, reply: OutgoingReply, *, since: dt.datetime, exclude: frozenset[str]) -> str | None:
+        if reply.kind == "private_reply" or self._is_messenger(reply):
+            participant = "" if reply.kind == "private_reply" else reply.recipient_id
+            return lookup.find_message(
+                self.client, self.page_id, reply, participant=participant, since=since, exclude=exclude
+            )
+        target = self._comment_target(reply)
+        return lookup.find_comment(self.client, self.page_id, target, reply, since=since, exclude=exclude)
+
+    @staticmethod
+    def _is_messenger(reply: OutgoingReply) -> bool:
+        return reply.is_private or reply.thread_key.partition(":")[0] == "messenger"
+
+    @staticmethod
+    def _comment_target(reply: OutgoingReply) -> str:
+        """A comment thread is answered under its top-level comment; a visitor post under itself
+        (Facebook nests comments two levels deep only)."""
+        kind, _, key = reply.thread_key.partition(":")
+        target = key if kind in ("comment", "post") and key else reply.in_reply_to
+        if not target:
+            raise ReplyRejected("Nothing to reply to in this conversation.")
+        return target
 
     def set_comment_hidden(self, comment_id: str, hidden: bool) -> None:
         result = self.client.post(comment_id, is_hidden="true" if hidden else "false")

@@ -26,12 +26,13 @@ from ..base import (
     AuthFailed,
     ChannelError,
     FetchResult,
+    OutcomeUnknown,
     OutgoingReply,
     RateLimited,
     ReplyRejected,
     TransientError,
 )
-from . import normalize
+from . import lookup, normalize
 from .client import build_client, call
 from .counting import MAX_WEIGHTED_LENGTH, RULES, x_length
 
@@ -73,6 +74,12 @@ def _query_key(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()[:10]
 
 
+def _posted(body, key: str) -> str:
+    """The id X gives what it just posted, from ``{"data": {key: ...}}``; "" when it gave none."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return str(data.get(key) or "") if isinstance(data, dict) else ""
+
+
 def _newer(a: str, b: str) -> str:
     """The larger of two snowflake ids (as strings; '' is smallest)."""
     return max(a or "0", b or "0", key=int) if (a or b) else ""
@@ -81,6 +88,8 @@ def _newer(a: str, b: str) -> str:
 class XAdapter(Adapter):
     platform = "x"
     reply_rules = ReplyRules(max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES)
+    # X's timelines show a new tweet within seconds; a minute leaves room for a slow moment.
+    default_read_delay = dt.timedelta(seconds=60)
 
     def __init__(self, account):
         super().__init__(account)
@@ -310,11 +319,9 @@ class XAdapter(Adapter):
                 user_auth=True,
                 writing=True,
             )
-            event_id = (body.get("data") or {}).get("dm_event_id") if isinstance(body, dict) else None
+            event_id = _posted(body, "dm_event_id")
             if not event_id:
-                raise ReplyRejected(
-                    "X accepted the message but returned no id; check on X whether it was sent."
-                )
+                raise OutcomeUnknown("X accepted the message but returned no id")
             return f"dm-{event_id}"
         if not reply.in_reply_to.isdigit():
             raise ReplyRejected("There is no tweet to reply to in this conversation.")
@@ -325,7 +332,14 @@ class XAdapter(Adapter):
             user_auth=True,
             writing=True,
         )
-        tweet_id = (body.get("data") or {}).get("id") if isinstance(body, dict) else None
+        tweet_id = _posted(body, "id")
         if not tweet_id:
-            raise ReplyRejected("X accepted the reply but returned no id; check on X whether it was posted.")
+            raise OutcomeUnknown("X accepted the reply but returned no id")
         return str(tweet_id)
+
+    def find_sent(self, reply: OutgoingReply, *, since: dt.datetime, exclude: frozenset[str]) -> str | None:
+        if not self.user_id.isdigit():
+            raise AuthFailed("This X account has no numeric user id; connect it again with --user-id.")
+        if reply.is_private:
+            return lookup.find_dm(self, reply, since=since, exclude=exclude)
+        return lookup.find_tweet(self, reply, since=since, exclude=exclude)
