@@ -8,11 +8,13 @@ import datetime as dt
 import logging
 import random
 
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
 from inbox.models import Account
-from inbox.services.accounts import account_poll_failed, account_poll_lease, account_poll_release
+from inbox.poll_lock import PollLockLost, poll_lock_release, poll_lock_renew, poll_lock_take, polls_running
+from inbox.services.accounts import account_poll_failed
 from inbox.services.ingest import messages_ingest
 
 from .base import AuthFailed, ChannelError, RateLimited, TransientError
@@ -24,14 +26,17 @@ MAX_BACKOFF_SECONDS = 15 * 60
 
 
 def due_account_ids(now: dt.datetime | None = None) -> list[int]:
+    """Enabled accounts whose next poll is due and whose lock nobody holds right now (a lock or
+    lease left by a killed poller does not count: it is gone with its holder)."""
     now = now or timezone.now()
-    return list(
+    due = (
         Account.objects.filter(enabled=True)
         .exclude(poll_status=Account.PollStatus.NEEDS_RECONNECT)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        .filter(Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=now))
         .values_list("pk", flat=True)
     )
+    running = polls_running(now)
+    return [pk for pk in due if pk not in running]
 
 
 def _backoff(account: Account) -> dt.datetime:
@@ -49,13 +54,15 @@ def _backoff(account: Account) -> dt.datetime:
 
 def poll_account(account_id: int) -> str:
     """Poll one account once. Returns a short outcome for logs and the poll command."""
-    if not account_poll_lease(account_id=account_id):
+    lock = poll_lock_take(account_id=account_id)
+    if lock is None:
         return "busy"
     try:
         account = Account.objects.select_related("team").get(pk=account_id)
         try:
             adapter = adapter_for(account)
             result = adapter.fetch(account.cursor)
+            poll_lock_renew(lock)  # still ours after the network calls: then commit
             ingest = messages_ingest(
                 account_id=account.pk, items=result.items, cursor=result.cursor, warning=result.warning
             )
@@ -99,5 +106,12 @@ def poll_account(account_id: int) -> str:
             ingest.skipped,
         )
         return f"ok: {ingest.created} new"
+    except PollLockLost as exc:
+        logger.warning("Poll of account %s stopped: %s", account_id, exc)
+        return "lock_lost"
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away mid-poll: nothing of this poll was committed; it comes next poll.
+        logger.error("Poll of account %s lost its database connection: %s", account_id, exc)
+        return "database_error"
     finally:
-        account_poll_release(account_id=account_id)
+        poll_lock_release(lock)

@@ -188,6 +188,9 @@ INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
 INBOX_EXTRA_CLOSED_DAYS = env_list("INBOX_EXTRA_CLOSED_DAYS", "")
 INBOX_WORKING_HOLIDAYS = env_list("INBOX_WORKING_HOLIDAYS", "")
 INBOX_SENDING_STALE_MINUTES = 10
+# How two polls of one account are kept apart: "auto" (a session advisory lock on PostgreSQL, a
+# lease elsewhere) or "lease" (where sessions are pooled per transaction, as behind PgBouncer).
+POLL_LOCK = os.environ.get("POLL_LOCK", "auto")
 # A peak: intake in the last hour at least this many messages and this many times the normal for
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))

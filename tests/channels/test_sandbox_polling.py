@@ -10,6 +10,7 @@ from channels.base import AuthFailed, RateLimited, TransientError
 from channels.registry import ADAPTERS
 from channels.sandbox import SandboxAdapter
 from inbox.models import Account, Conversation, Message
+from inbox.poll_lock import poll_lock_release, poll_lock_take
 
 
 def test_first_poll_brings_the_initial_batch_and_stores_the_cursor(account):
@@ -60,9 +61,13 @@ def test_sandbox_follow_ups_join_their_thread(account):
 
 
 def test_two_polls_of_one_account_never_run_at_once(account):
-    assert polling.account_poll_lease(account_id=account.pk)
+    lock = poll_lock_take(account_id=account.pk)
+    assert lock
 
-    assert polling.poll_account(account.pk) == "busy"
+    try:
+        assert polling.poll_account(account.pk) == "busy"
+    finally:
+        poll_lock_release(lock)
     assert Message.objects.count() == 0
 
 
