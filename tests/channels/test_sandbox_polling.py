@@ -76,10 +76,10 @@ class ScriptedAdapter(SandboxAdapter):
 
     fault: Exception | None = None
 
-    def fetch(self, cursor):
+    def fetch_pages(self, cursor):
         if self.fault:
             raise self.fault
-        return super().fetch(cursor)
+        return super().fetch_pages(cursor)
 
 
 @pytest.fixture
@@ -136,3 +136,37 @@ def test_poll_due_accounts_only_starts_polls_that_are_due(account, teams):
 
     assert account.pk in due
     assert later.pk not in due and disabled.pk not in due
+
+
+class CrashingAdapter(SandboxAdapter):
+    """Fails after `pages` pages, as a platform that answers 500 half-way through a backlog."""
+
+    pages: int | None = None
+
+    def fetch_pages(self, cursor):
+        for number, page in enumerate(super().fetch_pages(cursor)):
+            if number == self.pages:
+                raise TransientError("503 on the next page")
+            yield page
+
+
+def test_each_page_is_committed_with_its_cursor_and_the_next_poll_continues_after_it(account, monkeypatch):
+    monkeypatch.setitem(ADAPTERS, "sandbox", CrashingAdapter)
+    monkeypatch.setattr(CrashingAdapter, "pages", 2)
+    Account.objects.filter(pk=account.pk).update(config={"initial": 5, "rate_per_minute": 0, "page_size": 2})
+
+    assert polling.poll_account(account.pk) == "error"
+
+    account.refresh_from_db()
+    assert sorted(Message.objects.values_list("platform_id", flat=True)) == [
+        f"GemeenteTest-{n}" for n in range(4)
+    ]
+    state = json.loads(account.cursor)
+    assert (state["next"], state["left"]) == (4, 1)
+    monkeypatch.setattr(CrashingAdapter, "pages", None)
+
+    assert polling.poll_account(account.pk) == "ok: 1 new"
+
+    account.refresh_from_db()
+    assert json.loads(account.cursor) == {"next": 5, "at": state["until"]}
+    assert Message.objects.count() == 5
