@@ -15,7 +15,8 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import Error as DatabaseFault  # InterfaceError (connection closed) is no DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -120,14 +121,17 @@ def poll_lock_release(lock: PollLock) -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [NAMESPACE, lock.account_id])
             if not cursor.fetchone()[0]:
                 logger.warning("Poll lock of account %s was not held at release", lock.account_id)
-    except DatabaseError as exc:
+    except DatabaseFault as exc:
         logger.warning(
             "Could not release the poll lock of account %s (%s); it ended with its connection",
             lock.account_id,
             exc,
         )
         # A dead connection is closed, so the next query in this process opens a fresh one.
-        connections[DEFAULT_DB_ALIAS].close()
+        try:
+            connections[DEFAULT_DB_ALIAS].close()
+        except DatabaseFault:
+            pass
 
 
 def polls_running(now: dt.datetime | None = None) -> dict[int, dt.datetime]:
