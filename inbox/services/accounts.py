@@ -47,7 +47,8 @@ def account_connect(
     account.poll_status = Account.PollStatus.NEVER
     account.poll_error = ""
     account.poll_warning = ""
-    account.next_poll_at = None
+    # Due at once: and a reference for "stalled" should no poll come.
+    account.next_poll_at = timezone.now()
     account.save()
     return account, created
 
