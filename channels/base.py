@@ -4,6 +4,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -29,6 +30,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class FetchResult:
+    """One page of a poll: its items and the cursor that lets the next poll continue after it."""
+
     items: list[IncomingMessage]
     cursor: str
     # Something an admin should know about this poll (a gap in what the platform returns, say).
@@ -107,8 +110,13 @@ class Adapter:
         """After a fetch: when the platform's usage is near its limit, the time to poll again."""
         return None
 
-    def fetch(self, cursor: str) -> FetchResult:
-        """New items since `cursor`, oldest first, and the cursor to store with them."""
+    def fetch_pages(self, cursor: str) -> Iterator[FetchResult]:
+        """New items since `cursor`, a page at a time as they arrive from the platform.
+
+        Each page's cursor covers that page and every one before it: stored with the page's items,
+        it makes the next poll continue after that page, so a poll that fails half-way keeps what
+        it fetched. Only the last page's cursor moves past the whole walk.
+        """
         raise NotImplementedError
 
     @property
@@ -116,6 +124,14 @@ class Adapter:
         delays = settings.INBOX_RECONCILE_AFTER_SECONDS
         seconds = delays.get(self.platform, delays.get("*"))
         return self.default_read_delay if seconds is None else dt.timedelta(seconds=seconds)
+    def fetch(self, cursor: str) -> FetchResult:
+        """Every page of one poll at once (for scripts and tests): all items, the last cursor."""
+        items, last, warnings = [], FetchResult([], cursor), []
+        for page in self.fetch_pages(cursor):
+            items += page.items
+            last = page
+            warnings += [page.warning] if page.warning else []
+        return FetchResult(items=items, cursor=last.cursor, warning=" ".join(warnings))
 
     def send_reply(self, reply: OutgoingReply) -> str:
         """Post the reply; return the platform id of what was posted.

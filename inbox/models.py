@@ -65,15 +65,19 @@ class Account(models.Model):
     config = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     poll_interval_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
-    cursor = models.CharField(max_length=500, blank=True)
+    # Where the next poll starts; a poll stopped half-way keeps where it got to (per platform, JSON).
+    cursor = models.CharField(max_length=2000, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True)
     poll_status = models.CharField(max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER)
     poll_error = models.TextField(blank=True)
     # A lasting warning from a poll that succeeded (e.g. a gap the platform cannot fill), cleared on reconnect.
     poll_warning = models.TextField(blank=True)
-    # A lease instead of a lock held during network calls: two polls of one account never overlap.
+    # Where polls are kept apart by a lease rather than an advisory lock (inbox/poll_lock.py): until
+    # when the running poll holds it; renewed page by page.
     poll_lease_until = models.DateTimeField(null=True, blank=True)
+    # When the poll that holds the lock started: "polling since" (only while the lock is really held).
+    poll_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_handle")]

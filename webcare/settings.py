@@ -209,6 +209,9 @@ INBOX_SENDING_STALE_SECONDS = float(os.environ.get("INBOX_SENDING_STALE_SECONDS"
 # not posted only when a lookup this long after it does not find it. Default per platform (X 60 s,
 # Facebook 120 s); "90" sets every platform, "x=60,facebook=120" each one.
 INBOX_RECONCILE_AFTER_SECONDS = env_seconds_per_platform("INBOX_RECONCILE_AFTER_SECONDS")
+# How two polls of one account are kept apart: "auto" (a session advisory lock on PostgreSQL, a
+# lease elsewhere) or "lease" (where sessions are pooled per transaction, as behind PgBouncer).
+POLL_LOCK = os.environ.get("POLL_LOCK", "auto")
 # A peak: intake in the last hour at least this many messages and this many times the normal for
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
