@@ -212,6 +212,7 @@ class Event(models.Model):
         REPLY_RETRIED = "reply_retried", _("Reply retried")
         REPLY_UNKNOWN = "reply_unknown", _("Send outcome unknown; being checked on the platform")
         REPLY_RECONCILED = "reply_reconciled", _("Reply found on the platform")
+        ANSWERED_OUTSIDE = "answered_outside", _("Answered outside the inbox")
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")

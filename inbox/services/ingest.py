@@ -155,10 +155,14 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
     )
     conversation.last_message_at = max(conversation.last_message_at, item.created_at)
     if item.outbound:
-        # Answered outside the inbox (the phone app, say): record it as our answer.
+        # Answered outside the inbox (the phone app, X web, Business Suite): our answer all the same,
+        # so the conversation moves on and a colleague does not answer again.
         conversation.first_response_at = conversation.first_response_at or item.created_at
+        outside = {"account": account.handle, "message": item.platform_id}
         if conversation.state in TODO_STATES:
-            state_change(conversation, State.ANSWERED, kind=Event.Kind.REPLY_SENT, via="platform")
+            state_change(conversation, State.ANSWERED, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)
+        else:
+            event_append(conversation, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)
     elif conversation.state in (State.ANSWERED, State.CLOSED):
         kind = Event.Kind.REOPENED if conversation.state == State.CLOSED else Event.Kind.CITIZEN_WROTE
         state_change(conversation, State.OPEN, kind=kind, message=item.platform_id)
