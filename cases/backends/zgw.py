@@ -12,10 +12,28 @@ import jwt
 import requests
 from django.conf import settings
 
+from webcare.names import split_name
+
 from ..models import Case
 from .base import BackendError, TemporaryBackendError
 
 CRS = "EPSG:4326"
+
+
+def natuurlijk_persoon(display_name: str) -> dict:
+    """A rol's betrokkeneIdentificatie from a display name: split where it looks like a name, never
+    the whole name as geslachtsnaam. Open Zaak refuses an empty identificatie, and "o" (onbekend)
+    is the truth about the gender of someone known only by a display name."""
+    name = split_name(display_name)
+    identificatie = {"geslachtsaanduiding": "o"}
+    if name.first_names:
+        identificatie["voornamen"] = name.first_names[:200]
+        identificatie["voorletters"] = name.initials[:20]
+    if name.prefix:
+        identificatie["voorvoegselGeslachtsnaam"] = name.prefix[:80]
+    if name.surname:
+        identificatie["geslachtsnaam"] = name.surname[:200]
+    return identificatie
 
 
 class ZGWBackend:
@@ -155,21 +173,24 @@ class ZGWBackend:
         return bool(found.get("results"))
 
     def rol_body(self, case: Case, zaak_url: str) -> dict:
-        name = (case.contact_name or case.contact_handle or "onbekend")[:200]
+        display = case.contact_name.strip() or (f"@{case.contact_handle}" if case.contact_handle else "")
         where = (
             f"{case.contact_platform} @{case.contact_handle}"
             if case.contact_handle
             else case.contact_platform
         )
-        return {
+        body = {
             "zaak": zaak_url,
             "betrokkeneType": "natuurlijk_persoon",
             "roltype": self.roltype,
             "roltoelichting": f"Melder via webcare ({where})"[:1000],
-            "afwijkendeNaamBetrokkene": name[:625],
-            "betrokkeneIdentificatie": {"geslachtsnaam": name},
-            "contactpersoonRol": {"naam": name},
+            "betrokkeneIdentificatie": natuurlijk_persoon(case.contact_name),
         }
+        if display:
+            # The name as the citizen gave it, whole: how they want to be addressed.
+            body["afwijkendeNaamBetrokkene"] = display[:625]
+            body["contactpersoonRol"] = {"naam": display[:200]}
+        return body
 
     def _create_rol(self, case: Case, zaak_url: str) -> None:
         self._call(case, "POST", "/rollen", json=self.rol_body(case, zaak_url))
