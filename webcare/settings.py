@@ -28,6 +28,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_map(name: str, default: str = "") -> dict[str, str]:
+    """`key=value,key=value` (values may contain `=`, e.g. URLs with a query) as a dict."""
+    pairs = [item.split("=", 1) for item in env_list(name, default)]
+    bad = [pair[0] for pair in pairs if len(pair) != 2 or not pair[0].strip()]
+    if bad:
+        raise ImproperlyConfigured(f"{name}: write it as key=value,key=value (not {bad[0]!r}).")
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
 DEBUG = env_bool("DEBUG", True)
 # The embedded defaults are for a laptop; with DEBUG off both keys must come from the environment.
 _EMBEDDED_SECRET_KEY = "insecure-embedded-default-key-change-me-in-production"
@@ -168,8 +177,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
     "peak-check": {"task": "reports.tasks.peak_check", "schedule": 300.0},
-    "freeze-finished-days": {"task": "reports.tasks.snapshots_backfill", "schedule": crontab(hour=0, minute=10)},
+    "freeze-finished-days": {
+        "task": "reports.tasks.snapshots_backfill",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
+    "push-case-statuses": {"task": "cases.tasks.status_push_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
 }
 
@@ -206,6 +219,9 @@ ZGW_ROLTYPE = os.environ.get("ZGW_ROLTYPE", "")  # URL of the roltype for the ci
 ZGW_BRONORGANISATIE = os.environ.get("ZGW_BRONORGANISATIE", "")  # RSIN, 9 digits
 ZGW_VERANTWOORDELIJKE_ORGANISATIE = os.environ.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE", "")
 ZGW_TIMEOUT_SECONDS = float(os.environ.get("ZGW_TIMEOUT_SECONDS", "10"))
+# Our case statuses → statustype URLs of the zaaktype, e.g. "registered=https://…/statustypen/…,
+# resolved=https://…". A status without one is not sent to the back office.
+ZGW_STATUSTYPEN = env_map("ZGW_STATUSTYPEN")
 
 # X (Twitter): every API call, read or write, goes to this base URL (a fake server in tests).
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.twitter.com").rstrip("/")

@@ -8,36 +8,8 @@ from cases.models import Case, CaseEvent
 from cases.services import case_backoffice_retry
 from cases.tasks import case_backoffice_register
 from tests.cases.factories import register
-from tests.conftest import SHARED, require
 
-SPEC = SHARED / "specs" / "zaken-api-1.5.1-openapi.yaml"  # the VNG standard
-RSIN = "002220647"  # passes the 11-proof
-ZAAKTYPE = "https://catalogi.example.nl/catalogi/api/v1/zaaktypen/0119dd4e-7be9-477e-bccf-75023b1453c1"
-ROLTYPE = "https://catalogi.example.nl/catalogi/api/v1/roltypen/a5bd7ecc-0e72-4a3c-94c4-0c1b2a3f1d11"
-
-
-@pytest.fixture
-def fake_zaken():
-    require(SPEC.exists(), f"the official Zaken API spec is missing at {SPEC} (../shared/specs)")
-    from tests.fakes.fake_zaken import FakeZaken
-
-    fake = FakeZaken(spec_path=SPEC).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def zgw(settings, fake_zaken):
-    settings.CASES_BACKEND = "zgw"
-    settings.ZGW_ZAKEN_URL = fake_zaken.url
-    settings.ZGW_CLIENT_ID = fake_zaken.client_id
-    settings.ZGW_SECRET = fake_zaken.secret
-    settings.ZGW_ZAAKTYPE = ZAAKTYPE
-    settings.ZGW_ROLTYPE = ROLTYPE
-    settings.ZGW_BRONORGANISATIE = RSIN
-    settings.ZGW_VERANTWOORDELIJKE_ORGANISATIE = RSIN
-    settings.ZGW_TIMEOUT_SECONDS = 5
-    return fake_zaken
+from .conftest import ROLTYPE, RSIN, ZAAKTYPE
 
 
 def _register(agent, **overrides):

@@ -33,7 +33,12 @@ def main() -> None:
     args = parser.parse_args()
     if not args.spec.exists():
         sys.exit(f"The official Zaken API spec is missing at {args.spec} (../shared/specs); pass --spec.")
-    fake = FakeZaken(spec_path=args.spec, port=args.port, eindstatustypen={STATUSTYPEN["resolved"]}).start()
+    fake = FakeZaken(
+        spec_path=args.spec,
+        port=args.port,
+        eindstatustypen={STATUSTYPEN["resolved"]},
+        statustypen=set(STATUSTYPEN.values()),
+    ).start()
     statustypen = ",".join(f"{status}={url}" for status, url in STATUSTYPEN.items())
     print(f"Fake Zaken API on {fake.url}", flush=True)
     print("Point the inbox at it with:")

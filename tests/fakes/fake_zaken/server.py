@@ -4,7 +4,8 @@ and response checked against the official spec, and faults injected on demand.
 Requests that break the spec get a 400 like Open Zaak's (`ValidatieFout`) and are kept in
 `violations`, so a test can assert there were none; so are responses of this fake that break it.
 `fail_next` injects error responses (503, 429, ...) for retries; `faults` does so for the first
-request matching a method and path ending, e.g. ("POST", "/rollen", 502).
+request matching a method and path ending, e.g. ("POST", "/rollen", 502); `lost_responses` handles
+the first matching request and then answers 504, as a gateway whose upstream did the work.
 """
 
 import datetime as dt
@@ -56,6 +57,8 @@ class FakeZaken:
     secret: str = "zaken-secret-for-tests-0123456789abcdef"
     # Statustype URLs that end a zaak (in a real catalogue: the last statustype of the zaaktype).
     eindstatustypen: set[str] = field(default_factory=set)
+    # The catalogue's statustypen of the zaaktype; a status with another one is refused. None: any.
+    statustypen: set[str] | None = None
     zaken: list[dict] = field(default_factory=list)
     rollen: list[dict] = field(default_factory=list)
     statussen: list[dict] = field(default_factory=list)
@@ -63,6 +66,7 @@ class FakeZaken:
     violations: list[str] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     faults: list[tuple[str, str, int]] = field(default_factory=list)
+    lost_responses: list[tuple[str, str]] = field(default_factory=list)
     url: str = ""
 
     def __post_init__(self):
@@ -131,7 +135,12 @@ class FakeZaken:
             return self._refuse(403, "permission_denied", claims_error), True
         if error := request_error(self.spec, request):
             return self._refuse(400, "invalid", error), True
-        return self._route(request), True
+        response = self._route(request)
+        for lost in self.lost_responses:
+            if request.method == lost[0] and request.path.endswith(lost[1]):
+                self.lost_responses.remove(lost)
+                return self._json({"detail": "upstream timed out"}, status=504), False
+        return response, True
 
     def _route(self, request: Request) -> Response:
         route = (request.method, request.path.removeprefix(PREFIX))
@@ -227,6 +236,13 @@ class FakeZaken:
         zaak = self._zaak(data["zaak"])
         if zaak is None:
             return self._refuse(400, "zaak-onbekend", f"no zaak {data['zaak']}", "zaak")
+        if self.statustypen is not None and data["statustype"] not in self.statustypen:
+            return self._refuse(
+                400,
+                "zaaktype-mismatch",
+                "De referentie hoort niet bij het zaaktype van de zaak.",
+                "statustype",
+            )
         status_uuid = str(uuid.uuid4())
         status = {
             "gezetdoor": "",
