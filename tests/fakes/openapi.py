@@ -3,6 +3,11 @@ under a path of the fake's choosing), and every request and response checked aga
 
 A request that breaks the spec is refused the way the real server would; a response that breaks
 it is a bug in the fake. Both are kept in the fake's `violations`, so a test asserts there were none.
+
+Requests are held to the document as published. For responses one reading is added: drf-spectacular
+(which generated these documents) writes a field that may be null and refers to another schema as
+`allOf: [<reference>]` with `nullable: true`, and the servers answer null there; OAS 3.0.3 alone
+would not admit null (nullable only widens a `type`), so `nullable_refs` reads it as the generator means.
 """
 
 from functools import cache
@@ -26,13 +31,29 @@ def _local_refs_only(node):
     return node
 
 
+def _null_admitted(node):
+    """`{allOf: [...], nullable: true}` → "that, or null" (see the module docstring)."""
+    if isinstance(node, list):
+        return [_null_admitted(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _null_admitted(value) for key, value in node.items()}
+    if node.get("nullable") is True and "allOf" in node and "type" not in node:
+        rest = {key: value for key, value in node.items() if key != "nullable"}
+        return {"anyOf": [rest, {"nullable": True, "enum": [None]}]}
+    return node
+
+
 @cache
-def load_spec(path: Path, prefix: str) -> OpenAPI:
+def load_spec(path: Path, prefix: str, *, nullable_refs: bool = False) -> OpenAPI:
     with path.open(encoding="utf-8") as handle:
         spec = yaml.safe_load(handle)
     # Where the API is deployed is not part of the contract: serve it under the fake's prefix.
     spec["servers"] = [{"url": prefix}]
-    return OpenAPI.from_dict(_local_refs_only(spec))
+    spec = _local_refs_only(spec)
+    if nullable_refs:
+        spec = _null_admitted(spec)
+    return OpenAPI.from_dict(spec)
 
 
 def describe(exc: Exception) -> str:

@@ -71,6 +71,7 @@ class FakeZaken:
 
     def __post_init__(self):
         self.spec = load_spec(self.spec_path, PREFIX)
+        self.response_spec = load_spec(self.spec_path, PREFIX, nullable_refs=True)
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", self.port, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}{PREFIX}"
@@ -90,7 +91,7 @@ class FakeZaken:
         request = Request(environ)
         with self._lock:
             response, check = self._handle(request)
-            if check and (error := response_error(self.spec, request, response)):
+            if check and (error := response_error(self.response_spec, request, response)):
                 self.violations.append(error)
         return response(environ, start_response)
 
