@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import QUEUE_FILTERS
+from .selectors.queue import QUEUE_FILTERS
 
 
 class ReplyForm(forms.Form):

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Conversation
+from inbox.permissions import can_work_on
 
 from .models import FIELDS, CannedAnswer, ConversationTriage
 from .services import field_choices
@@ -53,6 +54,18 @@ def triage_rows(triage: ConversationTriage | None) -> list[dict]:
 
 def triage_for(conversation: Conversation) -> ConversationTriage | None:
     return ConversationTriage.objects.filter(conversation=conversation).first()
+
+
+def panel_context(conversation: Conversation, user, error: str = "") -> dict:
+    """What the triage panel shows: the rows to confirm or correct, and whether this user may."""
+    triage = triage_for(conversation)
+    return {
+        "conversation": conversation,
+        "triage": triage,
+        "rows": triage_rows(triage),
+        "can_work": can_work_on(user, conversation),
+        "triage_error": error,
+    }
 
 
 def canned_search(query: str, *, limit: int = 8) -> list[CannedAnswer]:

@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from .models import Account, MonitoringHit
-from .permissions import SEE_ALL_ROLES, roles
+from ..models import Account, MonitoringHit
+from ..permissions import SEE_ALL_ROLES, roles
 
 MONITORING_LIMIT = 200
 
