@@ -14,17 +14,10 @@ from klantcontacten import services as klantcontact_services
 from klantcontacten.records import Agent, CaseLink, ContactRecord
 
 from ..models import Conversation, Message
+from ..selectors.klantcontacten import citizen_address
 from ..workflow import SendStatus
 
 FIRST_WORDS = 12
-
-
-def citizen_address(conversation: Conversation) -> str:
-    """How Open Klant knows the citizen on this channel: "@handle", or "<platform>:<id>" without one."""
-    contact = conversation.contact
-    if contact.handle:
-        return f"@{contact.handle}"
-    return f"{conversation.account.platform}:{contact.platform_user_id}"
 
 
 def _category(conversation: Conversation) -> str:

@@ -1,8 +1,6 @@
 """ "Eerder contact": the citizen's klantcontacten from Open Klant by their handle as digitaal adres,
 cached briefly, and a quiet "not available" when Open Klant is down."""
 
-import datetime as dt
-
 from inbox.services.lifecycle import conversation_close
 from klantcontacten.models import Klantcontact
 from klantcontacten.selectors import earlier_contacts
@@ -11,30 +9,10 @@ from klantcontacten.tasks import klantcontact_push
 PATH = "/klantcontacten"
 
 
-def _kiss(store, *, handle, kanaal, onderwerp, days_ago, vertrouwelijk=False):
-    """A contact a colleague registered in KISS, with the citizen's handle as digitaal adres."""
-    when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    klantcontact = store.create_klantcontact(
-        {
-            "kanaal": kanaal,
-            "onderwerp": onderwerp,
-            "inhoud": f"{onderwerp}: gebeld.",
-            "taal": "nld",
-            "vertrouwelijk": vertrouwelijk,
-            "plaatsgevondenOp": when,
-        }
-    )
-    betrokkene = store.create_betrokkene({"rol": "klant", "initiator": True}, klantcontact)
-    store.add_digitaal_adres(
-        {"verstrektDoorBetrokkene": {"uuid": betrokkene}, "adres": handle, "soortDigitaalAdres": "overig"}
-    )
-    return klantcontact
-
-
 def test_the_citizens_contacts_from_kiss_newest_first(openklant):
-    _kiss(openklant.store, handle="@burger1", kanaal="Telefoon", onderwerp="Grofvuil", days_ago=5)
-    _kiss(openklant.store, handle="@Burger1", kanaal="Balie", onderwerp="Paspoort", days_ago=1)
-    _kiss(openklant.store, handle="@burger10", kanaal="Telefoon", onderwerp="Iemand anders", days_ago=2)
+    openklant.store.kiss_contact(handle="@burger1", kanaal="Telefoon", onderwerp="Grofvuil", days_ago=5)
+    openklant.store.kiss_contact(handle="@Burger1", kanaal="Balie", onderwerp="Paspoort", days_ago=1)
+    openklant.store.kiss_contact(handle="@burger10", kanaal="Telefoon", onderwerp="Iemand anders", days_ago=2)
 
     found = earlier_contacts(address="@burger1")
 
@@ -54,8 +32,7 @@ def test_the_citizens_contacts_from_kiss_newest_first(openklant):
 
 
 def test_a_confidential_contact_shows_only_that_it_happened(openklant):
-    _kiss(
-        openklant.store,
+    openklant.store.kiss_contact(
         handle="@burger1",
         kanaal="Telefoon",
         onderwerp="Schuldhulp",
@@ -85,7 +62,7 @@ def test_this_conversations_own_klantcontact_is_left_out_but_earlier_ones_are_sh
 
 
 def test_it_is_cached_briefly(openklant, settings):
-    _kiss(openklant.store, handle="@burger1", kanaal="Telefoon", onderwerp="Grofvuil", days_ago=5)
+    openklant.store.kiss_contact(handle="@burger1", kanaal="Telefoon", onderwerp="Grofvuil", days_ago=5)
 
     earlier_contacts(address="@burger1")
     earlier_contacts(address="@burger1")

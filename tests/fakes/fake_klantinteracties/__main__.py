@@ -5,7 +5,6 @@ the sandbox channel, prints the settings that point the inbox at it, and every c
 """
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -17,34 +16,6 @@ ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT.parent / "shared" / "specs" / "open-klant-klantinteracties-openapi.yaml"
 
 
-def _kiss_contact(
-    store: Store, *, days_ago: int, kanaal: str, onderwerp: str, inhoud: str, name: dict, handle: str
-):
-    when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    klantcontact = store.create_klantcontact(
-        {
-            "kanaal": kanaal,
-            "onderwerp": onderwerp,
-            "inhoud": inhoud,
-            "indicatieContactGelukt": True,
-            "taal": "nld",
-            "vertrouwelijk": False,
-            "plaatsgevondenOp": when,
-        }
-    )
-    betrokkene = store.create_betrokkene(
-        {"rol": "klant", "initiator": True, "contactnaam": name}, klantcontact
-    )
-    store.add_digitaal_adres(
-        {
-            "verstrektDoorBetrokkene": {"uuid": betrokkene},
-            "adres": handle,
-            "soortDigitaalAdres": "overig",
-            "omschrijving": "X",
-        }
-    )
-
-
 def demo(store: Store) -> None:
     marieke = {
         "voorletters": "M.",
@@ -52,8 +23,7 @@ def demo(store: Store) -> None:
         "voorvoegselAchternaam": "de",
         "achternaam": "Vries",
     }
-    _kiss_contact(
-        store,
+    store.kiss_contact(
         days_ago=6,
         kanaal="Telefoon",
         onderwerp="Grofvuil ophalen",
@@ -61,8 +31,7 @@ def demo(store: Store) -> None:
         name=marieke,
         handle="@marieke_utr",
     )
-    _kiss_contact(
-        store,
+    store.kiss_contact(
         days_ago=2,
         kanaal="Balie",
         onderwerp="Parkeervergunning",
@@ -70,8 +39,7 @@ def demo(store: Store) -> None:
         name=marieke,
         handle="@marieke_utr",
     )
-    _kiss_contact(
-        store,
+    store.kiss_contact(
         days_ago=1,
         kanaal="Telefoon",
         onderwerp="Losliggende stoeptegels",

@@ -313,6 +313,40 @@ class Store:
             "klantcontact": self.ref("klantcontacten", row["klantcontact"]),
         }
 
+    # --- As colleagues register them in KISS ------------------------------------------------------
+
+    def kiss_contact(
+        self,
+        *,
+        handle: str,
+        kanaal: str,
+        onderwerp: str,
+        days_ago: float,
+        inhoud: str = "",
+        name: dict | None = None,
+        vertrouwelijk: bool = False,
+    ) -> str:
+        """A klantcontact a colleague registered (a phone call, a counter visit) for someone whose
+        handle was noted as their digitaal adres."""
+        when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        klantcontact = self.create_klantcontact(
+            {
+                "kanaal": kanaal,
+                "onderwerp": onderwerp,
+                "inhoud": inhoud or f"{onderwerp}: gebeld.",
+                "indicatieContactGelukt": True,
+                "taal": "nld",
+                "vertrouwelijk": vertrouwelijk,
+                "plaatsgevondenOp": when,
+            }
+        )
+        data = {"rol": "klant", "initiator": True, "contactnaam": name}
+        betrokkene = self.create_betrokkene(data, klantcontact)
+        self.add_digitaal_adres(
+            {"verstrektDoorBetrokkene": {"uuid": betrokkene}, "adres": handle, "soortDigitaalAdres": "overig"}
+        )
+        return klantcontact
+
     # --- Lists -----------------------------------------------------------------------------------
 
     @staticmethod
