@@ -13,9 +13,10 @@ from dataclasses import dataclass
 # Voorvoegsels as the BRP knows them (Tabel 36 "Voorvoegsel"), the common ones, lower case.
 PREFIXES = frozenset(
     {
-        "van", "de", "der", "den", "het", "'t", "te", "ter", "ten", "op", "in", "aan", "bij",
-        "onder", "over", "uit", "voor", "tot", "'s", "d'", "la", "le", "les", "du", "da", "di",
-        "del", "della", "dos", "das", "von", "vom", "zu", "zum", "zur", "am", "auf",
+        "van", "de", "der", "den", "des", "het", "'t", "te", "ter", "ten", "op", "in", "aan", "bij",
+        "onder", "over", "uit", "voor", "tot", "'s", "d'", "la", "le", "les", "los", "las", "du", "da",
+        "dal", "di", "do", "del", "della", "dos", "das", "von", "vom", "zu", "zum", "zur", "am", "auf",
+        "al", "el", "ben", "bin", "abu",
     }
 )  # fmt: skip
 _WORD = re.compile(r"^['’]?[^\W\d_]+(?:[-'’][^\W\d_]+)*'?\.?$")
@@ -54,10 +55,12 @@ def split_name(display_name: str) -> PersonName:
         return PersonName()
     if len(words) == 1:
         return PersonName(first_names=words[0], initials=_initials(words))
-    # The surname prefix is the first run of prefix words that still leaves a surname behind it
-    # ("Anna van der Berg", "de Vries"); without one, the last word is the surname.
+    # The surname prefix is the first run of prefix words after the first name that still leaves a
+    # surname behind it ("Anna van der Berg", "Karim El Amrani"); a name may begin with one only when
+    # written in lower case ("de Vries", but "Van Morrison" and "Al Pacino" are first names).
+    # Without a prefix, the last word is the surname.
     for start in range(len(words) - 1):
-        if words[start].lower() in PREFIXES:
+        if words[start].lower() in PREFIXES and (start > 0 or words[0].islower()):
             end = start
             while end < len(words) - 1 and words[end].lower() in PREFIXES:
                 end += 1

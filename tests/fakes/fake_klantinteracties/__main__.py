@@ -16,42 +16,47 @@ ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT.parent / "shared" / "specs" / "open-klant-klantinteracties-openapi.yaml"
 
 
-def demo(store: Store) -> None:
-    marieke = {
-        "voorletters": "M.",
-        "voornaam": "Marieke",
-        "voorvoegselAchternaam": "de",
-        "achternaam": "Vries",
+def _name(first: str, prefix: str, last: str) -> dict:
+    return {
+        "voorletters": f"{first[0]}.",
+        "voornaam": first,
+        "voorvoegselAchternaam": prefix,
+        "achternaam": last,
     }
-    store.kiss_contact(
-        days_ago=6,
-        kanaal="Telefoon",
-        onderwerp="Grofvuil ophalen",
-        inhoud="Belt over grofvuil dat niet is opgehaald in de Biltstraat; afspraak voor donderdag gemaakt.",
-        name=marieke,
-        handle="@marieke_utr",
-    )
-    store.kiss_contact(
-        days_ago=2,
-        kanaal="Balie",
-        onderwerp="Parkeervergunning",
-        inhoud="Aan de balie gevraagd naar de wachttijd voor een parkeervergunning.",
-        name=marieke,
-        handle="@marieke_utr",
-    )
-    store.kiss_contact(
-        days_ago=1,
-        kanaal="Telefoon",
-        onderwerp="Losliggende stoeptegels",
-        inhoud="Meldt losliggende tegels bij de bushalte; doorgezet naar de wijk.",
-        name={
-            "voorletters": "J.",
-            "voornaam": "Jeroen",
-            "voorvoegselAchternaam": "van den",
-            "achternaam": "Berg",
-        },
-        handle="@jvdberg030",
-    )
+
+
+# Citizens of the sandbox channel, and what colleagues registered for them in KISS (kanaal,
+# onderwerp, days ago, what was said).
+DEMO = [
+    ("@marieke_utr", _name("Marieke", "de", "Vries"), [
+        ("Telefoon", "Grofvuil ophalen", 6, "Belt over grofvuil dat niet is opgehaald in de Biltstraat; afspraak voor donderdag."),
+        ("Balie", "Parkeervergunning", 2, "Aan de balie gevraagd naar de wachttijd voor een parkeervergunning."),
+    ]),
+    ("@jvdberg030", _name("Jeroen", "van den", "Berg"), [
+        ("Telefoon", "Losliggende stoeptegels", 1, "Meldt losliggende tegels bij de bushalte; doorgezet naar de wijk."),
+    ]),
+    ("@kanaleneiland_k", _name("Karim", "", "El Amrani"), [
+        ("E-mail", "Container vol", 3, "Mailt dat de container op de Europalaan al dagen vol zit."),
+        ("Telefoon", "Afspraak paspoort", 12, "Afspraak gemaakt voor een nieuw paspoort."),
+    ]),
+    ("@oma_truus", _name("Truus", "", "Bakker"), [
+        ("Telefoon", "Verhuizing doorgeven", 4, "Vraagt hoe ze haar verhuizing naar Utrecht doorgeeft; uitgelegd via de website."),
+    ]),
+    ("@hoograven_h", _name("Hanneke", "", "Smit"), [
+        ("Balie", "Afvalpas kwijt", 5, "Nieuwe afvalpas aangevraagd aan de balie."),
+    ]),
+    ("@lang_naam", _name("Wilhelmina", "", "Cornelia"), [
+        ("Telefoon", "Groene container", 7, "Vraagt wanneer de groene container weer geleegd wordt."),
+    ]),
+]  # fmt: skip
+
+
+def demo(store: Store) -> None:
+    for handle, name, contacts in DEMO:
+        for kanaal, onderwerp, days_ago, inhoud in contacts:
+            store.kiss_contact(
+                handle=handle, kanaal=kanaal, onderwerp=onderwerp, days_ago=days_ago, inhoud=inhoud, name=name
+            )
 
 
 def main() -> None:
