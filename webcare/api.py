@@ -4,17 +4,17 @@ handlers and the routers of the inbox, the cases and the reports."""
 from functools import partial
 
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
 from inbox.api import cases, conversations, errors
-from inbox.api.auth import TokenAuth
+from inbox.api.auth import CookieSessionAuth, TokenAuth
 from reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Webcare inbox API",
     version="1",
     description="The shared webcare queue: conversations, claims, replies. Session or bearer-token auth.",
-    auth=[SessionAuth(), TokenAuth()],
+    # A bearer token is looked at first; the session (with its CSRF check) only for a browser's cookie.
+    auth=[TokenAuth(), CookieSessionAuth()],
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api",

@@ -18,7 +18,7 @@ from ..permissions import can_view_case, can_work
 from ..selectors.cases import case_conversations
 from ..services.case_links import conversation_case_link, conversation_case_register
 from .access import require_inbox, workable_conversation
-from .schemas import CaseDetailOut, Error, ManualContactOut
+from .schemas import ERRORS, CaseDetailOut, ManualContactOut
 
 router = Router(tags=["cases"])
 
@@ -62,7 +62,7 @@ def _detail(request, case: Case) -> Case:
 
 @router.post(
     "/conversations/{conversation_id}/case",
-    response={200: CaseDetailOut, 201: CaseDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS},
     summary="Register a case from a conversation, or link it to an existing case by number",
     operation_id="inbox_api_cases_conversation_case",
 )
@@ -87,7 +87,7 @@ def conversation_case(request, conversation_id: int, payload: CaseRegisterIn):
 
 @router.get(
     "/cases/{number}",
-    response={200: CaseDetailOut, 403: Error, 404: Error},
+    response={200: CaseDetailOut, **ERRORS},
     operation_id="inbox_api_cases_get_case",
 )
 def get_case(request, number: str):
@@ -96,7 +96,7 @@ def get_case(request, number: str):
 
 @router.post(
     "/cases/{number}/contacts",
-    response={201: ManualContactOut, 403: Error, 404: Error, 422: Error},
+    response={201: ManualContactOut, **ERRORS},
     operation_id="inbox_api_cases_log_contact",
 )
 def log_contact(request, number: str, payload: ContactIn):
@@ -115,7 +115,7 @@ def log_contact(request, number: str, payload: ContactIn):
 
 @router.post(
     "/cases/{number}/status",
-    response={200: CaseDetailOut, 403: Error, 404: Error, 422: Error},
+    response={200: CaseDetailOut, **ERRORS},
     operation_id="inbox_api_cases_change_status",
 )
 def change_status(request, number: str, payload: StatusIn):

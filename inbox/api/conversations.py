@@ -17,7 +17,7 @@ from ..services.lifecycle import conversation_close
 from ..services.outbox import reply_queue
 from ..services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
 from .access import require_inbox, visible_conversation, workable_conversation
-from .schemas import ConversationRef, Error
+from .schemas import ERRORS, ConversationRef
 
 router = Router()
 
@@ -109,7 +109,7 @@ class AdviceIn(Schema):
 
 @router.get(
     "/conversations",
-    response=list[ConversationOut],
+    response={200: list[ConversationOut], **ERRORS},
     summary="The queue, with its filters",
     operation_id="inbox_api_list_conversations",
 )
@@ -123,7 +123,7 @@ def list_conversations(request, filter: str = "all", team: str = ""):
 
 @router.get(
     "/conversations/{conversation_id}",
-    response={200: ConversationDetailOut, 403: Error, 404: Error},
+    response={200: ConversationDetailOut, **ERRORS},
     operation_id="inbox_api_get_conversation",
 )
 def get_conversation(request, conversation_id: int):
@@ -132,7 +132,7 @@ def get_conversation(request, conversation_id: int):
 
 @router.post(
     "/conversations/{conversation_id}/claim",
-    response={200: ConversationDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: ConversationDetailOut, **ERRORS},
     operation_id="inbox_api_claim_conversation",
 )
 def claim_conversation(request, conversation_id: int):
@@ -143,7 +143,7 @@ def claim_conversation(request, conversation_id: int):
 
 @router.post(
     "/conversations/{conversation_id}/release",
-    response={200: ConversationDetailOut, 403: Error, 404: Error, 422: Error},
+    response={200: ConversationDetailOut, **ERRORS},
     operation_id="inbox_api_release_conversation",
 )
 def release_conversation(request, conversation_id: int):
@@ -154,7 +154,7 @@ def release_conversation(request, conversation_id: int):
 
 @router.post(
     "/conversations/{conversation_id}/reply",
-    response={201: MessageOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={201: MessageOut, **ERRORS},
     operation_id="inbox_api_reply_to_conversation",
 )
 def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
@@ -170,7 +170,7 @@ def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
 
 @router.post(
     "/conversations/{conversation_id}/close",
-    response={200: ConversationDetailOut, 403: Error, 404: Error, 422: Error},
+    response={200: ConversationDetailOut, **ERRORS},
     operation_id="inbox_api_close_conversation",
 )
 def close_conversation(request, conversation_id: int):
@@ -181,7 +181,7 @@ def close_conversation(request, conversation_id: int):
 
 @router.post(
     "/conversations/{conversation_id}/notes",
-    response={201: EventOut, 403: Error, 404: Error, 422: Error},
+    response={201: EventOut, **ERRORS},
     summary="Add an internal note (never sent to the citizen)",
     operation_id="inbox_api_add_note",
 )
@@ -192,7 +192,7 @@ def add_note(request, conversation_id: int, payload: NoteIn):
 
 @router.post(
     "/conversations/{conversation_id}/escalate",
-    response={200: ConversationDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: ConversationDetailOut, **ERRORS},
     summary="Escalate to the adviser on duty (or the comms team when nobody is on duty)",
     operation_id="inbox_api_escalate_conversation",
 )
@@ -204,7 +204,7 @@ def escalate_conversation(request, conversation_id: int, payload: EscalateIn):
 
 @router.post(
     "/conversations/{conversation_id}/hand-back",
-    response={200: ConversationDetailOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: ConversationDetailOut, **ERRORS},
     summary="Adviser: hand an escalation back to the agent with advice",
     operation_id="inbox_api_hand_back_conversation",
 )
@@ -218,7 +218,7 @@ def hand_back_conversation(request, conversation_id: int, payload: AdviceIn):
 
 @router.post(
     "/conversations/{conversation_id}/forward",
-    response={200: EventOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={200: EventOut, **ERRORS},
     summary="Forward to a wijkbureau's queue with a note",
     operation_id="inbox_api_forward_conversation",
 )

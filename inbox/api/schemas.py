@@ -15,6 +15,10 @@ class Error(Schema):
     detail: str
 
 
+# Every operation may answer these besides its own success codes (inbox/api/errors.py makes them).
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
 class ConversationRef(Schema):
     """A conversation in brief: what a case or a list shows of it."""
 

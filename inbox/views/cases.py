@@ -28,6 +28,7 @@ from cases.suggest import suggest_category, suggest_location
 from cases.workflow import Status, allowed_next
 
 from ..permissions import can_view_case, can_work, can_work_on
+from ..placeholders import reply_with_case_number
 from ..platforms import reply_rules
 from ..selectors.cases import case_conversations, conversation_prefill_text
 from ..services.base import ServiceError
@@ -79,11 +80,15 @@ def case_register(request, pk: int):
             if not request.htmx:
                 messages.success(request, notice)
                 return redirect("inbox:conversation", pk=conversation.pk)
-            typed = request.POST.get("reply", "").strip()  # what the agent had in the reply box
+            # What the agent had in the reply box, and where the cursor was.
+            typed = request.POST.get("reply", "")
+            cursor = request.POST.get("reply_cursor", "")
             context = {
                 "case": case,
                 "conversation": conversation,
-                "reply_text": f"{typed}\n\n{notice}" if typed else notice,
+                "reply_text": reply_with_case_number(
+                    typed, number=case.number, notice=notice, cursor=int(cursor) if cursor.isdigit() else None
+                ),
                 "reply_max_length": reply_rules(conversation.account.platform).max_length,
             }
             return render(request, "cases/_registered.html", context)

@@ -19,7 +19,7 @@ from ..selectors.conversation import (
     conversation_thread,
     conversation_timeline,
 )
-from ..services.base import ServiceError
+from ..services.base import OutdatedThread, ServiceError
 from ..services.claims import conversation_claim, conversation_release
 from ..services.lifecycle import conversation_close, conversation_reopen
 from ..services.moderation import comment_hidden_record
@@ -110,18 +110,22 @@ def reply(request, pk: int):
                 text=form.cleaned_data["text"],
                 private=form.cleaned_data["private"],
                 last_seen_message_id=form.cleaned_data["last_seen"],
+                confirmed_newer=form.cleaned_data["confirm_newer"],
             )
+        except OutdatedThread as exc:
+            error, status = str(exc), 409
         except ServiceError as exc:
-            error = str(exc)
+            error, status = str(exc), 422
     else:
-        error = _("Write a reply first.")
+        error, status = _("Write a reply first."), 422
     if not error:
         return _after_action(request, pk)
+    outdated = status == 409
     if request.htmx:
-        response = render(request, "inbox/_flash.html", {"error": error}, status=422)
+        response = render(request, "inbox/_flash.html", {"error": error, "outdated": outdated}, status=status)
         return reswap(retarget(response, "#reply-errors"), "innerHTML")
-    context = _conversation_context(request, conversation, form=form, reply_error=error)
-    return render(request, "inbox/conversation.html", context, status=422)
+    context = _conversation_context(request, conversation, form=form, reply_error=error, outdated=outdated)
+    return render(request, "inbox/conversation.html", context, status=status)
 
 
 @login_required
