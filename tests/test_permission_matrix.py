@@ -45,6 +45,28 @@ MATRIX = [
         {},
         (302, 302, 404, 403, 302, L),
     ),
+    # Open Klant is not configured here: the panels are empty, and there is no klantcontact to retry.
+    (
+        "inbox:klantcontact_panel",
+        "get",
+        "/conversations/{kcc}/klantcontact/",
+        None,
+        (200, 200, 404, 200, 200, L),
+    ),
+    (
+        "inbox:klantcontact_retry",
+        "post",
+        "/conversations/{kcc}/klantcontact/retry/",
+        {},
+        (404, 404, 404, 403, 404, L),
+    ),
+    (
+        "inbox:earlier_contacts",
+        "get",
+        "/conversations/{kcc}/earlier-contacts/",
+        None,
+        (200, 200, 404, 200, 200, L),
+    ),
     ("teamwork:note", "post", "/conversations/{kcc}/note/", {"note": "Intern"}, (302, 302, 404, 403, 302, L)),
     (
         "teamwork:note (own team)",
@@ -252,6 +274,8 @@ MATRIX = [
         (302, 302, 404, 403, 302, L),
     ),
     ("cases:retry", "post", "/cases/{case}/retry/", {}, (302, 302, 404, 403, 302, L)),
+    # No status of the (local) case is on its way to a back office: nothing to send again.
+    ("cases:status_retry", "post", "/cases/{case}/statuses/999/retry/", {}, (404, 404, 404, 403, 404, L)),
     (
         "api:conversation_case",
         "post",

@@ -28,6 +28,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_map(name: str, default: str = "") -> dict[str, str]:
+    """`key=value,key=value` (values may contain `=`, e.g. URLs with a query) as a dict."""
+    pairs = [item.split("=", 1) for item in env_list(name, default)]
+    bad = [pair[0] for pair in pairs if len(pair) != 2 or not pair[0].strip()]
+    if bad:
+        raise ImproperlyConfigured(f"{name}: write it as key=value,key=value (not {bad[0]!r}).")
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
 def env_seconds_per_platform(name: str) -> dict[str, float]:
     """"90" (every platform) or "x=60,facebook=120" (per platform) → {"*": 90.0} / {"x": 60.0, ...}."""
     seconds = {}
@@ -60,6 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "cases",
+    "klantcontacten",
     "inbox",
     "channels",
     "reports",
@@ -185,7 +195,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
+    "push-case-statuses": {"task": "cases.tasks.status_push_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
+    "push-pending-klantcontacten": {"task": "klantcontacten.tasks.push_pending", "schedule": 300.0},
 }
 
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
@@ -230,6 +242,31 @@ ZGW_ROLTYPE = os.environ.get("ZGW_ROLTYPE", "")  # URL of the roltype for the ci
 ZGW_BRONORGANISATIE = os.environ.get("ZGW_BRONORGANISATIE", "")  # RSIN, 9 digits
 ZGW_VERANTWOORDELIJKE_ORGANISATIE = os.environ.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE", "")
 ZGW_TIMEOUT_SECONDS = float(os.environ.get("ZGW_TIMEOUT_SECONDS", "10"))
+# Our case statuses → statustype URLs of the zaaktype, e.g. "registered=https://…/statustypen/…,
+# resolved=https://…". A status without one is not sent to the back office.
+ZGW_STATUSTYPEN = env_map("ZGW_STATUSTYPEN")
+
+# Klantcontacten in Open Klant (the Klantinteracties API): off unless the URL is set.
+KLANTINTERACTIES_API_URL = os.environ.get("KLANTINTERACTIES_API_URL", "")  # …/klantinteracties/api/v1
+KLANTINTERACTIES_API_TOKEN = os.environ.get("KLANTINTERACTIES_API_TOKEN", "")
+KLANTINTERACTIES_TIMEOUT_SECONDS = float(os.environ.get("KLANTINTERACTIES_TIMEOUT_SECONDS", "10"))
+# "Eerder contact" is read while a page is shown: a short timeout, and "down" remembered briefly.
+KLANTINTERACTIES_SEARCH_TIMEOUT_SECONDS = float(
+    os.environ.get("KLANTINTERACTIES_SEARCH_TIMEOUT_SECONDS", "3")
+)
+KLANTINTERACTIES_CACHE_SECONDS = int(os.environ.get("KLANTINTERACTIES_CACHE_SECONDS", "120"))
+KLANTINTERACTIES_DOWN_CACHE_SECONDS = 30
+# Our platform → the kanaal code Open Klant knows (it may check them against its Referentielijsten),
+# e.g. "x=twitter,facebook=facebook"; by default the platform's name (X, Facebook).
+KLANTINTERACTIES_KANALEN = env_map("KLANTINTERACTIES_KANALEN")
+# Referentienummers are ours to give, digits only, unique in Open Klant: this prefix and the
+# klantcontact's number here, 10 digits in all. Pick a prefix no other system of the municipality uses.
+KLANTINTERACTIES_REFERENTIE_PREFIX = os.environ.get("KLANTINTERACTIES_REFERENTIE_PREFIX", "9")
+if not KLANTINTERACTIES_REFERENTIE_PREFIX.isdigit() or len(KLANTINTERACTIES_REFERENTIE_PREFIX) > 4:
+    raise ImproperlyConfigured("KLANTINTERACTIES_REFERENTIE_PREFIX: one to four digits.")
+# codeObjecttype of the onderwerpobject that names the case ("zaak"; KISS itself writes "zgw-Zaak").
+KLANTINTERACTIES_ZAAK_OBJECTTYPE = os.environ.get("KLANTINTERACTIES_ZAAK_OBJECTTYPE", "zaak")
+KLANTINTERACTIES_STALE_MINUTES = 10
 
 # X (Twitter): every API call, read or write, goes to this base URL (a fake server in tests).
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.twitter.com").rstrip("/")
