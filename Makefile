@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+, make and git:
-#   make run    the inbox on the embedded default (SQLite, file-system broker, sandbox channel)
+#   make run    the inbox on the embedded default (SQLite, a SQLite-file broker, sandbox channel)
 #   make test   the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -35,9 +35,10 @@ run: seed
 	@echo ""
 	@echo "  Webcare inbox: http://$(HOST):$(PORT)/"
 	@echo "  Log in as agent, adviser, wijk, wijk2, manager or admin, password: $(DEMO_PASSWORD)"
-	@echo "  (web server, Celery worker and beat run below; Ctrl-C stops all three)"
+	@echo "  (web server, Celery worker and beat run below; Ctrl-C stops all three, and so does"
+	@echo "   one of them exiting: the last line then says which one and why)"
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m webcare.supervise Procfile.dev
 
 test: messages
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
