@@ -9,9 +9,12 @@ HOST ?= 127.0.0.1
 DEMO_PASSWORD ?= webcare-demo
 # Test processes (pytest-xdist); a test file runs whole in one process, so its fixtures are shared.
 TEST_WORKERS ?= auto
+# make soak: `make run`'s processes for SOAK_MINUTES under load, on var/soak and SOAK_PORT.
+SOAK_MINUTES ?= 10
+SOAK_PORT ?= 8765
 export PORT HOST DEMO_PASSWORD
 
-.PHONY: run test install messages migrate seed lint bench clean
+.PHONY: run soak test install messages migrate seed lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +42,9 @@ run: seed
 	@echo "   one of them exiting: the last line then says which one and why)"
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m webcare.supervise Procfile.dev
+
+soak: messages
+	$(BIN)/python manage.py soak --minutes $(SOAK_MINUTES) --port $(SOAK_PORT)
 
 test: messages
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
