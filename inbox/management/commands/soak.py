@@ -230,6 +230,7 @@ class Command(BaseCommand):
             f"  {minute:5.1f} min: {broker['published']} tasks published, {broker['waiting']} waiting, "
             f"{self.counts['replies posted']} replies posted, /healthz {health}"
         )
+        self.stdout.flush()  # progress shows as it happens, also when written to a file
 
     # --- Counting -----------------------------------------------------------------------------
 
