@@ -5,7 +5,9 @@ test's own), so this runs the same where REDIS_URL is set for the whole run (CI)
 tests/broker_probe.py's, loaded into the worker with `-I`: one file per task run.
 """
 
+import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,11 +15,14 @@ import uuid
 
 import pytest
 from kombu import Connection
+from sqlalchemy import event
 
 from tests.conftest import ROOT
+from webcare import broker
 
 PER_PUBLISHER = 1500
-pytestmark = pytest.mark.celery_worker
+# BROKER_TEST_TRANSPORT=kombu.transport.sqlalchemy:Transport shows what the subclass adds (those fail).
+TRANSPORT = os.environ.get("BROKER_TEST_TRANSPORT", "webcare.broker:Transport")
 
 
 def embedded_env(tmp_path, done) -> dict[str, str]:
@@ -71,6 +76,7 @@ def worker(tmp_path):
             process.kill()
 
 
+@pytest.mark.celery_worker
 def test_two_publishers_one_worker_thousands_of_messages_none_lost_bad_ones_set_aside(worker):
     process, env, done, log = worker
     assert process.poll() is None, log.read_text()
@@ -127,3 +133,94 @@ def test_the_embedded_default_is_the_sqlalchemy_broker_on_a_file_under_var(tmp_p
     ).stdout
     assert output.startswith(f"sqlite:///{tmp_path}/var/celery-broker.sqlite3 webcare.broker:Transport")
     assert "'polling_interval': 0.5" in output and "'timeout': 30" in output
+
+
+# --- The transport's additions, one at a time, in this process --------------------------------
+
+
+def embedded(tmp_path, **options) -> Connection:
+    return Connection(
+        f"sqlite:///{tmp_path / 'broker.sqlite3'}",
+        transport=TRANSPORT,
+        transport_options=options,
+    )
+
+
+def test_polling_interval_and_engine_options_are_each_given_to_the_right_part(tmp_path):
+    with embedded(tmp_path, polling_interval=0.2, connect_args={"timeout": 7}) as connection:
+        queue = connection.SimpleQueue("q")
+        queue.put({"n": 1})
+        assert queue.get(timeout=2).payload == {"n": 1}
+        assert connection.transport.polling_interval == 0.2
+        raw = connection.default_channel.session.connection().connection.dbapi_connection
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert raw.execute("PRAGMA busy_timeout").fetchone() == (7000,)
+
+
+def test_a_queue_row_another_process_inserted_meanwhile_is_used_not_an_error(tmp_path):
+    with embedded(tmp_path) as connection:
+        channel = connection.default_channel
+        engine = channel.session.get_bind()
+        selects = []
+
+        def another_process_inserts(conn, cursor, statement, *args):
+            # kombu looks twice before it inserts; the other process's row lands after the second look.
+            if statement.startswith("SELECT") and "FROM kombu_queue" in statement:
+                selects.append(statement)
+                if len(selects) == 2:
+                    other = sqlite3.connect(tmp_path / "broker.sqlite3")
+                    other.execute("INSERT INTO kombu_queue (name) VALUES ('q')")
+                    other.commit()
+                    other.close()
+
+        event.listen(engine, "after_cursor_execute", another_process_inserts)
+        try:
+            queue = channel._get_or_create("q")
+        finally:
+            event.remove(engine, "after_cursor_execute", another_process_inserts)
+        assert queue.name == "q" and len(selects) == 3
+
+
+def test_delivered_rows_older_than_a_day_are_pruned_waiting_and_recent_ones_kept(tmp_path, monkeypatch):
+    with embedded(tmp_path) as connection:
+        channel = connection.default_channel
+        message, queue = channel.message_cls, channel._get_or_create("q")
+        old = dt.datetime.now() - broker.DELIVERED_RETENTION - dt.timedelta(minutes=1)
+        for visible, sent_at in ((False, old), (False, dt.datetime.now()), (True, None), (True, old)):
+            row = message("{}", queue)
+            row.visible, row.sent_at = visible, sent_at
+            channel.session.add(row)
+        channel.session.commit()
+        monkeypatch.setattr(broker.Channel, "_last_prune", None)
+
+        with pytest.raises(broker.Empty):
+            channel._get("empty")  # an idle look at a queue is when the worker prunes
+
+        kept = channel.session.query(message.visible, message.sent_at).order_by(message.id).all()
+        assert [visible for visible, _ in kept] == [False, True, True]
+
+
+def test_a_row_that_is_no_kombu_message_is_logged_and_set_aside_and_the_next_one_delivered(tmp_path, caplog):
+    with embedded(tmp_path) as connection:
+        channel = connection.default_channel
+        queue = channel._get_or_create("q")
+        for payload in ('{"body": "half', '["not", "a", "message"]'):
+            channel.session.add(channel.message_cls(payload, queue))
+            channel.session.commit()
+        connection.SimpleQueue("q").put({"n": 1})
+
+        with pytest.raises(broker.Empty):
+            channel._get("q")
+        with pytest.raises(broker.Empty):
+            channel._get("q")
+        assert connection.SimpleQueue("q").get(timeout=2).payload == {"n": 1}
+
+        assert caplog.text.count("an unreadable message on queue 'q' was set aside") == 2
+        assert channel._size("q") == 0
+
+
+def test_connecting_opens_the_file_so_a_broker_that_cannot_be_used_fails_the_connect(tmp_path):
+    (tmp_path / "broker.sqlite3").mkdir()  # a directory where the file should be
+    with embedded(tmp_path) as connection, pytest.raises(Exception) as failure:
+        connection.ensure_connection(max_retries=1, interval_start=0)
+    assert "unable to open database file" in str(failure.value)

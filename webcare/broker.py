@@ -14,7 +14,7 @@ adds what running web server, worker and beat on one file needs:
 - a row kombu cannot read (not JSON, not a kombu message) is logged and set aside instead of
   ending the worker: it stays in the table, marked taken, until pruned;
 - kombu marks delivered rows taken and never deletes them; rows taken more than a day ago are
-  pruned (by the consuming process, at most once an hour);
+  pruned by the consuming worker when it finds its queue empty, at most once an hour;
 - connecting opens the database (kombu opens it at the first read or write), so /healthz and the
   worker's start see a broker file that cannot be used;
 - engines (and their SQLite connections) are not carried across a fork into Celery's pool children;
@@ -71,7 +71,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 class Channel(kombu_sqla.Channel):
     _engines = {}  # url → (engine, Session) in this process; not shared with kombu's own channel
-    _last_prune = 0.0
+    _last_prune: float | None = None  # monotonic time of this process's last prune
 
     def _engine_from_config(self):
         conninfo = self.connection.client
@@ -129,7 +129,7 @@ class Channel(kombu_sqla.Channel):
 
     def _maybe_prune(self):
         now = monotonic()
-        if now - Channel._last_prune < PRUNE_EVERY_SECONDS:
+        if Channel._last_prune is not None and now - Channel._last_prune < PRUNE_EVERY_SECONDS:
             return
         Channel._last_prune = now
         cutoff = dt.datetime.now() - DELIVERED_RETENTION  # kombu stamps rows in local time
