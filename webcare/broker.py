@@ -31,7 +31,6 @@ import logging
 import os
 import time
 from queue import Empty
-from time import monotonic
 
 from kombu.transport import sqlalchemy as kombu_sqla
 from sqlalchemy import create_engine, event, text
@@ -103,8 +102,8 @@ class Channel(kombu_sqla.Channel):
 
     def drain_events(self, timeout=None, callback=None):
         if self._consumers and not self.qos.can_consume():
-            deadline = monotonic() + ACK_WAIT_SECONDS
-            while not self.qos.can_consume() and monotonic() < deadline:
+            deadline = time.monotonic() + ACK_WAIT_SECONDS
+            while not self.qos.can_consume() and time.monotonic() < deadline:
                 time.sleep(0.005)
         return super().drain_events(timeout=timeout, callback=callback)
 
@@ -128,7 +127,7 @@ class Channel(kombu_sqla.Channel):
         return payload
 
     def _maybe_prune(self):
-        now = monotonic()
+        now = time.monotonic()
         if Channel._last_prune is not None and now - Channel._last_prune < PRUNE_EVERY_SECONDS:
             return
         Channel._last_prune = now
