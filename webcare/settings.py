@@ -1,7 +1,7 @@
 """Settings, read from the environment with safe embedded defaults.
 
-With nothing set, the inbox runs on a SQLite file in the project and a Celery broker on the file
-system (no server needed). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
+With nothing set, the inbox runs on a SQLite file in the project and a Celery broker in a SQLite
+file under var/ (no server needed). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
 """
 
 import os
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WEBCARE_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)  # test database, beat schedule, file-system broker
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # test database, beat schedule, embedded broker
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -152,21 +152,19 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-# Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport, which needs no
-# server and still runs the same tasks in a real worker.
+# Celery: Redis when REDIS_URL is set. Otherwise the embedded broker, which needs no server: kombu's
+# SQLAlchemy transport on a SQLite file in VAR_DIR (webcare/broker.py). Each message is one row
+# written in one transaction, so no process can read half of one.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
-    _queue_dir = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+    CELERY_BROKER_TRANSPORT = "webcare.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "store_processed": False,
+        "polling_interval": 0.5,  # an idle worker looks for new messages twice a second
+        "connect_args": {"timeout": 30},  # wait up to 30 s for SQLite's write lock
     }
 # Deployments (or test runs) sharing one Redis keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
