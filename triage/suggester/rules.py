@@ -60,6 +60,39 @@ ESCALATE_PHRASES = [
     "maak je af", "maak jullie af", "kapot maken", "pak je", "wraak", "dood", "bedreig*", "threat*",
 ]
 
+# What makes a message one for the duty adviser, by kind (issue #16; from the corpus README's
+# definition, not from its messages). Each kind is one feature the model learns to weigh.
+ESCALATE_KINDS = {
+    "press": [
+        "journalist*", "verslaggever*", "redactie", "redacteur*", "persvraag", "pers", "krant", "dagblad",
+        "omroep", "televisie", "tv", "radio*", "nieuwssite", "nieuwsredactie", "vlogger", "blogger",
+        "blog", "podcast", "reporter", "interview*", "artikel", "reportage", "item", "woordvoerder",
+        "news outlet", "newspaper", "press",
+    ],
+    "council": [
+        "raadslid", "gemeenteraadslid", "raadsleden", "fractie*", "fractievoorzitter", "schriftelijke vragen",
+        "council member", "wethouder*", "burgemeester", "college", "motie", "coalitie*",
+    ],
+    "threat": [
+        "weet waar", "te grazen", "in de fik", "let maar op", "zal je het merken", "zullen het merken",
+        "verhaal halen", "knuppel", "mes", "laatste waarschuwing", "gaat het mis", "slecht aflopen",
+        "regel ik het zelf", "doe ik het zelf", "kort en klein", "kom ik langs", "ik kom langs",
+        "moet oppassen", "goed uitkijken", "vergeet het niet", "zie hem nog wel", "zie je nog wel",
+        "spijt van krijgen", "gebeuren er ongelukken", "over de balie", "maak je af", "i know where",
+    ],
+    "protest": [
+        "petitie", "handtekening*", "demonstratie*", "protest*", "actie", "referendum", "rechter",
+        "rechtszaak", "noodopvang", "azc", "asielzoeker*", "statushouder*", "opvang",
+    ],
+}
+# Reach stated in the text: "20.000 keer gedeeld", "12k likes", "100k views".
+REACH = re.compile(
+    r"(\d[\d.,]*\s?(k|duizend)?\s*(\w+\s){0,3}(views|likes|keer|gedeeld|bekeken|retweet\w*|reacties|"
+    r"shares|volgers|handtekeningen|mensen)|viral|trending|voorpagina|journaal)",
+    re.IGNORECASE,
+)
+
+
 # Places per wijk, by hand; the trained model file adds the locations of its training examples.
 WIJK_PLACES = {
     "Binnenstad": [
@@ -138,6 +171,31 @@ def _urgent() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _escalate() -> re.Pattern:
     return _pattern(ESCALATE_PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _escalate_kinds() -> dict[str, re.Pattern]:
+    return {kind: _pattern(phrases) for kind, phrases in ESCALATE_KINDS.items()}
+
+
+def escalate_kinds(text: str) -> list[str]:
+    """Which kinds of escalation the text shows signs of (press, council, threat, protest, reach)."""
+    haystack = padded(text)
+    kinds = [kind for kind, pattern in _escalate_kinds().items() if pattern.search(haystack)]
+    reach = REACH.search(str(text or ""))
+    if reach and any(ch.isdigit() for ch in reach.group(0)) and _big_number(reach.group(0)):
+        kinds.append("reach")
+    elif reach and not any(ch.isdigit() for ch in reach.group(0)):
+        kinds.append("reach")
+    return kinds
+
+
+def _big_number(phrase: str) -> bool:
+    match = re.match(r"\d[\d.,]*", phrase)
+    digits = re.sub(r"[.,]", "", match.group(0)) if match else ""
+    return bool(re.search(r"\d\s?(k\b|duizend)", phrase, re.IGNORECASE)) or (
+        digits.isdigit() and int(digits) >= 500
+    )
 
 
 def urgent_hits(text: str) -> list[str]:
