@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= webcare-demo
 TEST_WORKERS ?= auto
 export PORT HOST DEMO_PASSWORD
 
-.PHONY: run test install messages migrate seed lint bench clean
+.PHONY: run test install messages model migrate seed lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ install: $(VENV)/.installed
 messages: install
 	$(BIN)/pybabel --quiet compile --domain django --directory locale
 
-migrate: install messages
+# The triage model is built from the training files in the repository, never committed; this
+# rebuilds it only when they (or the code reading them) changed.
+model: install
+	$(BIN)/python manage.py triage_train --if-stale
+
+migrate: install messages model
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
@@ -39,7 +44,7 @@ run: seed
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
-test: messages
+test: messages model
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
