@@ -6,13 +6,14 @@ de-duplicates them) and tests can predict what arrives.
 
 Account config (all optional): ``rate_per_minute`` (default 2), ``initial`` (items on the first
 poll, default 3), ``max_per_poll`` (default 25), ``fail_replies`` (reject every reply, to show
-failures).
+failures), ``page_size`` (items per page of a poll, default 10).
 """
 
 import datetime as dt
 import json
 import random
 import uuid
+from collections.abc import Iterator
 
 from django.utils import timezone
 
@@ -22,19 +23,27 @@ from . import sandbox_data as data
 from .base import Adapter, FetchResult, IncomingMessage, OutgoingReply, ReplyRejected
 
 FOLLOW_UP_SHARE = 0.2
+PAGE_SIZE = 10
 
 
 class SandboxAdapter(Adapter):
     platform = "sandbox"
     reply_rules = ReplyRules(max_length=1000)
+    default_read_delay = dt.timedelta(0)  # nothing is kept: a lookup is final at once
 
-    def fetch(self, cursor: str) -> FetchResult:
+    def fetch_pages(self, cursor: str) -> Iterator[FetchResult]:
+        """The batch due since the cursor, in pages of ``page_size``. The cursor of a page inside
+        the batch says how many are left of it (``left``, up to ``until``); the last one where the
+        batch ended (``at``)."""
         config = self.account.config or {}
         rate = float(config.get("rate_per_minute", 2))
         state = json.loads(cursor) if cursor else {}
         now = timezone.now()
         next_index = int(state.get("next", 0))
-        if "at" in state:
+        if "left" in state:
+            # The previous poll stopped inside its batch: the rest of that batch first.
+            count, generated_until = int(state["left"]), dt.datetime.fromisoformat(state["until"])
+        elif "at" in state:
             generated_until = dt.datetime.fromisoformat(state["at"])
             interval = dt.timedelta(minutes=1 / rate) if rate > 0 else None
             count = int((now - generated_until) / interval) if interval else 0
@@ -42,18 +51,25 @@ class SandboxAdapter(Adapter):
             generated_until = generated_until + count * interval if interval else now
         else:
             count, generated_until = int(config.get("initial", 3)), now
-        last = next_index + count - 1
-        items = [
-            self.item(index, now - dt.timedelta(seconds=last - index))
-            for index in range(next_index, next_index + count)
-        ]
-        cursor = json.dumps({"next": next_index + count, "at": generated_until.isoformat()})
-        return FetchResult(items=items, cursor=cursor)
+        end = next_index + count
+        size = max(1, int(config.get("page_size", PAGE_SIZE)))
+        for start in range(next_index, end, size) if count else [next_index]:
+            stop = min(start + size, end)
+            items = [
+                self.item(index, now - dt.timedelta(seconds=end - 1 - index)) for index in range(start, stop)
+            ]
+            page_state = {"next": stop, "at": generated_until.isoformat()}
+            if stop < end:
+                page_state = {"next": stop, "left": end - stop, "until": generated_until.isoformat()}
+            yield FetchResult(items=items, cursor=json.dumps(page_state))
 
     def send_reply(self, reply: OutgoingReply) -> str:
         if (self.account.config or {}).get("fail_replies"):
             raise ReplyRejected("Sandbox: this account is set to reject every reply (fail_replies).")
         return f"{self.account.handle}-out-{uuid.uuid4().hex[:12]}"
+
+    def find_sent(self, reply: OutgoingReply, *, since: dt.datetime, exclude: frozenset[str]) -> str | None:
+        return None  # the simulator keeps no record of what it accepted
 
     # --- Generation --------------------------------------------------------------------------
 

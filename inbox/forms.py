@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import QUEUE_FILTERS
+from .selectors.queue import QUEUE_FILTERS
 
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), strip=True)
     private = forms.BooleanField(required=False)
-    # The newest message the writer saw; a newer inbound message makes the server refuse the reply.
+    # The newest message the writer had seen when they began; a newer inbound message makes the
+    # server refuse the reply until the writer confirms they read it.
     last_seen = forms.IntegerField(required=False, min_value=0)
+    confirm_newer = forms.BooleanField(required=False)
 
 
 class QueueFilterForm(forms.Form):

@@ -65,15 +65,19 @@ class Account(models.Model):
     config = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     poll_interval_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
-    cursor = models.CharField(max_length=500, blank=True)
+    # Where the next poll starts; a poll stopped half-way keeps where it got to (per platform, JSON).
+    cursor = models.CharField(max_length=2000, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True)
     poll_status = models.CharField(max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER)
     poll_error = models.TextField(blank=True)
     # A lasting warning from a poll that succeeded (e.g. a gap the platform cannot fill), cleared on reconnect.
     poll_warning = models.TextField(blank=True)
-    # A lease instead of a lock held during network calls: two polls of one account never overlap.
+    # Where polls are kept apart by a lease rather than an advisory lock (inbox/poll_lock.py): until
+    # when the running poll holds it; renewed page by page.
     poll_lease_until = models.DateTimeField(null=True, blank=True)
+    # When the poll that holds the lock started: "polling since" (only while the lock is really held).
+    poll_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_handle")]
@@ -171,6 +175,9 @@ class Message(models.Model):
     send_error = models.TextField(blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     send_started_at = models.DateTimeField(null=True, blank=True)
+    # When its send outcome became unknown: it counts as not posted only if a lookup on the platform
+    # at least the platform's read delay after this does not find it.
+    send_unknown_since = models.DateTimeField(null=True, blank=True)
     # Hidden on the platform by an agent (a comment with abuse or personal data): others no longer see it.
     hidden = models.BooleanField(default=False)
 
@@ -203,6 +210,8 @@ class Event(models.Model):
         REPLY_SENT = "reply_sent", _("Reply sent")
         REPLY_FAILED = "reply_failed", _("Reply failed")
         REPLY_RETRIED = "reply_retried", _("Reply retried")
+        REPLY_UNKNOWN = "reply_unknown", _("Send outcome unknown; being checked on the platform")
+        REPLY_RECONCILED = "reply_reconciled", _("Reply found on the platform")
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")

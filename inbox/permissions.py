@@ -1,7 +1,7 @@
 """Who may see and work on which conversations. Views and the API both ask here."""
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Conversation, Role
@@ -113,6 +113,20 @@ def holder_allows(user, conversation: Conversation) -> bool:
     """True when one of the user's roles may act on the conversation as it is held now."""
     state = holder_state(user, conversation)
     return any(HOLDER_RULE.get(role, {}).get(state, False) for role in roles(user))
+
+
+def holder_q(user) -> Q:
+    """The holder rule as a filter: the conversations the user's roles may act on as they are held."""
+    allowed = {state for role in roles(user) for state, ok in HOLDER_RULE.get(role, {}).items() if ok}
+    held = {
+        Holder.NOBODY: Q(assignee__isnull=True),
+        Holder.YOU: Q(assignee=user.pk),
+        Holder.SOMEONE_ELSE: Q(assignee__isnull=False) & ~Q(assignee=user.pk),
+    }
+    condition = Q(pk__in=[])
+    for state in allowed:
+        condition |= held[state]
+    return condition
 
 
 def require_holder(user, conversation: Conversation, *, refusal: str) -> None:

@@ -1,22 +1,60 @@
-from django.urls import path
+"""Every URL of the inbox's screens: the inbox, cases and teamwork namespaces, and the home page."""
 
-from . import channel_views, views
+from django.urls import include, path
 
-app_name = "inbox"
+from .views import cases, channels, conversation, queue, teamwork
+
+inbox_patterns = [
+    path("queue/", queue.queue, name="queue"),
+    path("queue/next/", queue.take_next, name="take_next"),
+    path("conversations/<int:pk>/", conversation.conversation, name="conversation"),
+    path("conversations/<int:pk>/claim/", conversation.claim, name="claim"),
+    path("conversations/<int:pk>/release/", conversation.release, name="release"),
+    path("conversations/<int:pk>/reply/", conversation.reply, name="reply"),
+    path("conversations/<int:pk>/close/", conversation.close, name="close"),
+    path("conversations/<int:pk>/reopen/", conversation.reopen, name="reopen"),
+    path(
+        "conversations/<int:pk>/replies/<int:message_id>/retry/", conversation.retry_reply, name="retry_reply"
+    ),
+    path("channel-accounts/", channels.accounts, name="accounts"),
+    path("monitoring/", channels.monitoring, name="monitoring"),
+    path("monitoring/<int:pk>/promote/", channels.promote, name="monitoring_promote"),
+    path("monitoring/<int:pk>/dismiss/", channels.dismiss, name="monitoring_dismiss"),
+    path(
+        "conversations/<int:pk>/messages/<int:message_id>/hide/",
+        conversation.hide_comment,
+        name="hide_comment",
+    ),
+]
+
+case_patterns = [
+    path("conversations/<int:pk>/case/register/", cases.case_register, name="register"),
+    path("conversations/<int:pk>/case/link/", cases.case_link, name="link"),
+    path("cases/", cases.case_search, name="search"),
+    path("cases/<str:number>/", cases.case_detail, name="detail"),
+    path("cases/<str:number>/status/", cases.case_status, name="status"),
+    path("cases/<str:number>/contacts/", cases.case_contact, name="contact"),
+    path("cases/<str:number>/tell/", cases.case_tell, name="tell"),
+    path("cases/<str:number>/retry/", cases.case_retry, name="retry"),
+]
+
+teamwork_patterns = [
+    path("conversations/<int:pk>/note/", teamwork.note, name="note"),
+    path("conversations/<int:pk>/escalate/", teamwork.escalate, name="escalate"),
+    path("conversations/<int:pk>/hand-back/", teamwork.hand_back, name="hand_back"),
+    path("conversations/<int:pk>/forward/", teamwork.forward, name="forward"),
+    path("conversations/<int:pk>/typing/", teamwork.typing, name="typing"),
+    path("roster/", teamwork.roster, name="roster"),
+    path("escalations/", teamwork.escalations, name="escalations"),
+    path("notifications/", teamwork.notifications, name="notifications"),
+    path("topbar/", teamwork.topbar, name="topbar"),
+    path("queue/clusters/", teamwork.clusters, name="clusters"),
+    path("queue/cluster/", teamwork.cluster, name="cluster"),
+]
 
 urlpatterns = [
-    path("queue/", views.queue, name="queue"),
-    path("queue/next/", views.take_next, name="take_next"),
-    path("conversations/<int:pk>/", views.conversation, name="conversation"),
-    path("conversations/<int:pk>/claim/", views.claim, name="claim"),
-    path("conversations/<int:pk>/release/", views.release, name="release"),
-    path("conversations/<int:pk>/reply/", views.reply, name="reply"),
-    path("conversations/<int:pk>/close/", views.close, name="close"),
-    path("conversations/<int:pk>/reopen/", views.reopen, name="reopen"),
-    path("conversations/<int:pk>/replies/<int:message_id>/retry/", views.retry_reply, name="retry_reply"),
-    path("channel-accounts/", channel_views.accounts, name="accounts"),
-    path("monitoring/", channel_views.monitoring, name="monitoring"),
-    path("monitoring/<int:pk>/promote/", channel_views.promote, name="monitoring_promote"),
-    path("monitoring/<int:pk>/dismiss/", channel_views.dismiss, name="monitoring_dismiss"),
-    path("conversations/<int:pk>/messages/<int:message_id>/hide/", views.hide_comment, name="hide_comment"),
+    path("", queue.home, name="home"),
+    path("", include((inbox_patterns, "inbox"))),
+    path("", include((case_patterns, "cases"))),
+    path("", include((teamwork_patterns, "teamwork"))),
 ]

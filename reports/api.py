@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 
+from inbox.api.schemas import ERRORS
 from inbox.models import Account, Team
 
 from .permissions import can_view_reports
@@ -15,7 +16,7 @@ from .selectors import Scope, day_figures
 router = Router(tags=["reports"])
 
 
-@router.get("/backlog", summary="A day's backlog figures (managers)")
+@router.get("/backlog", summary="A day's backlog figures (managers)", response={200: dict, **ERRORS})
 def backlog(request, date: dt.date | None = None, team: str = "", account: str = "") -> dict:
     if not can_view_reports(request.user):
         raise PermissionDenied("The backlog figures are for managers.")

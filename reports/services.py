@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inbox.models import Conversation, Role
-from inbox.selectors import adviser_on_duty
+from inbox.selectors.teamwork import adviser_on_duty
 
 from .models import DailySnapshot, PeakAlert
 from .selectors import day_figures, last_hour_intake, normal_hour_intake, scopes_for_snapshot

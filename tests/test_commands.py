@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from inbox.deadlines import AMSTERDAM
 from inbox.models import Account, Conversation, DutyShift, Message
-from inbox.selectors import adviser_on_duty
+from inbox.selectors.teamwork import adviser_on_duty
 from inbox.services.claims import conversation_claim
 from inbox.services.lifecycle import conversation_close
 from inbox.services.outbox import reply_queue

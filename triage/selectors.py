@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Conversation
+from inbox.permissions import can_work_on
+from inbox.placeholders import placeholders_fill
 
 from .models import FIELDS, CannedAnswer, ConversationTriage
 from .services import field_choices
@@ -55,6 +57,18 @@ def triage_for(conversation: Conversation) -> ConversationTriage | None:
     return ConversationTriage.objects.filter(conversation=conversation).first()
 
 
+def panel_context(conversation: Conversation, user, error: str = "") -> dict:
+    """What the triage panel shows: the rows to confirm or correct, and whether this user may."""
+    triage = triage_for(conversation)
+    return {
+        "conversation": conversation,
+        "triage": triage,
+        "rows": triage_rows(triage),
+        "can_work": can_work_on(user, conversation),
+        "triage_error": error,
+    }
+
+
 def canned_search(query: str, *, limit: int = 8) -> list[CannedAnswer]:
     """Enabled canned answers whose title, keywords or text hold every word typed."""
     answers = CannedAnswer.objects.filter(enabled=True)
@@ -65,28 +79,7 @@ def canned_search(query: str, *, limit: int = 8) -> list[CannedAnswer]:
     return list(answers.order_by("title")[:limit])
 
 
-def _case_number(conversation: Conversation) -> str:
-    """The conversation's case number where the cases app provides one; else the placeholder stays."""
-    for path in ("case_number", "case.number", "case.reference"):
-        value = conversation
-        for attr in path.split("."):
-            value = getattr(value, attr, None)
-            if value is None:
-                break
-        if value:
-            return str(value)
-    return ""
-
-
 def canned_render(answer: CannedAnswer, *, conversation: Conversation, user) -> str:
-    """The answer's text with the placeholders filled in; an unknown case number stays visible."""
-    contact = conversation.contact
-    replacements = {
-        "{naam}": contact.name or contact.handle or "",
-        "{zaaknummer}": _case_number(conversation) or "{zaaknummer}",
-        "{voornaam_medewerker}": user.first_name or user.get_username(),
-    }
-    text = answer.text
-    for placeholder, value in replacements.items():
-        text = text.replace(placeholder, value)
-    return text
+    """The answer's text with the placeholders filled in; one without a value yet (no case number)
+    stays visible, and is filled in when the reply is sent."""
+    return placeholders_fill(answer.text, conversation=conversation, user=user)

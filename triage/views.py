@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from inbox import selectors as inbox_selectors
 from inbox.permissions import can_use_inbox, can_work_on
+from inbox.selectors.conversation import conversation_get
 from inbox.services.base import ServiceError
 
 from . import selectors, services
@@ -19,21 +19,10 @@ from .models import FIELDS
 def _conversation_or_404(request, pk: int):
     if not can_use_inbox(request.user):
         raise PermissionDenied(_("You have no role in the webcare inbox."))
-    conversation = inbox_selectors.conversation_get(user=request.user, conversation_id=pk)
+    conversation = conversation_get(user=request.user, conversation_id=pk)
     if conversation is None:
         raise Http404(_("No such conversation, or not one you may see."))
     return conversation
-
-
-def panel_context(conversation, user, error: str = "") -> dict:
-    triage = selectors.triage_for(conversation)
-    return {
-        "conversation": conversation,
-        "triage": triage,
-        "rows": selectors.triage_rows(triage),
-        "can_work": can_work_on(user, conversation),
-        "triage_error": error,
-    }
 
 
 @login_required
@@ -56,7 +45,7 @@ def decide(request, pk: int, field: str):
         return render(
             request,
             "triage/_panel.html",
-            panel_context(conversation, request.user, error),
+            selectors.panel_context(conversation, request.user, error),
             status=422 if error else 200,
         )
     if error:

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from inbox.models import Account
+from inbox.selectors.channels import accounts_poll_state
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -27,25 +27,34 @@ def _broker_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 @never_cache
 def healthz(request):
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
     accounts = []
     if db_ok:
-        for account in Account.objects.order_by("platform", "handle"):
+        for account in accounts_poll_state():
             accounts.append(
                 {
                     "platform": account.platform,
                     "handle": account.handle,
                     "enabled": account.enabled,
-                    "status": account.poll_status,
-                    "last_polled_at": account.last_polled_at.isoformat() if account.last_polled_at else None,
-                    "next_poll_at": account.next_poll_at.isoformat() if account.next_poll_at else None,
+                    # Never "ok" for an account that is not being polled.
+                    "status": "stalled" if account.stalled else account.poll_status,
+                    "last_polled_at": _iso(account.last_polled_at),
+                    "next_poll_at": _iso(account.next_poll_at),
+                    "polling_since": _iso(account.polling_since),
+                    "stalled": account.stalled,
                 }
             )
     troubled = [
-        a for a in accounts if a["enabled"] and a["status"] in ("needs_reconnect", "error", "rate_limited")
+        a
+        for a in accounts
+        if a["enabled"] and a["status"] in ("needs_reconnect", "error", "rate_limited", "stalled")
     ]
     status = "error" if not (db_ok and broker_ok) else ("degraded" if troubled else "ok")
     body = {

@@ -1,11 +1,13 @@
 """Dutch by default: the UI language is the user's explicit choice (cookie), else LANGUAGE_CODE.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, which on many municipal
-desktops is English; the KCC works in Dutch unless someone switches.
+desktops is English; the KCC works in Dutch unless someone switches. The API speaks English.
 """
 
 from django.conf import settings
 from django.utils import translation
+
+API_PREFIX = "/api/"
 
 
 class DefaultLanguageMiddleware:
@@ -16,6 +18,8 @@ class DefaultLanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        if request.path_info.startswith(API_PREFIX):
+            language = "en"  # scripts read the API: its messages are English whatever the UI is in
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -28,6 +28,18 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_seconds_per_platform(name: str) -> dict[str, float]:
+    """"90" (every platform) or "x=60,facebook=120" (per platform) → {"*": 90.0} / {"x": 60.0, ...}."""
+    seconds = {}
+    for item in env_list(name, ""):
+        platform, _, value = item.rpartition("=")
+        try:
+            seconds[platform.strip() or "*"] = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not seconds (90, or x=60,facebook=120)") from None
+    return seconds
+
+
 DEBUG = env_bool("DEBUG", True)
 # The embedded defaults are for a laptop; with DEBUG off both keys must come from the environment.
 _EMBEDDED_SECRET_KEY = "insecure-embedded-default-key-change-me-in-production"
@@ -168,7 +180,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-pending-replies": {"task": "channels.tasks.send_pending", "schedule": 60.0},
     "peak-check": {"task": "reports.tasks.peak_check", "schedule": 300.0},
-    "freeze-finished-days": {"task": "reports.tasks.snapshots_backfill", "schedule": crontab(hour=0, minute=10)},
+    "freeze-finished-days": {
+        "task": "reports.tasks.snapshots_backfill",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
     "triage-retrain": {"task": "triage.tasks.retrain", "schedule": crontab(hour=2, minute=30)},
@@ -190,7 +205,16 @@ TRIAGE_MODEL_CHECK_SECONDS = float(os.environ.get("TRIAGE_MODEL_CHECK_SECONDS", 
 # the `holidays` package's English name (e.g. "Good Friday").
 INBOX_EXTRA_CLOSED_DAYS = env_list("INBOX_EXTRA_CLOSED_DAYS", "")
 INBOX_WORKING_HOLIDAYS = env_list("INBOX_WORKING_HOLIDAYS", "")
-INBOX_SENDING_STALE_MINUTES = 10
+# A reply still "sending" after this long had its worker die mid-call: its outcome becomes unknown
+# and it is looked up on the platform. Longer than a send can take (connect + read timeouts).
+INBOX_SENDING_STALE_SECONDS = float(os.environ.get("INBOX_SENDING_STALE_SECONDS", "120"))
+# How long a platform's reads may lag behind its writes: a reply whose outcome is unknown counts as
+# not posted only when a lookup this long after it does not find it. Default per platform (X 60 s,
+# Facebook 120 s); "90" sets every platform, "x=60,facebook=120" each one.
+INBOX_RECONCILE_AFTER_SECONDS = env_seconds_per_platform("INBOX_RECONCILE_AFTER_SECONDS")
+# How two polls of one account are kept apart: "auto" (a session advisory lock on PostgreSQL, a
+# lease elsewhere) or "lease" (where sessions are pooled per transaction, as behind PgBouncer).
+POLL_LOCK = os.environ.get("POLL_LOCK", "auto")
 # A peak: intake in the last hour at least this many messages and this many times the normal for
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))

@@ -5,19 +5,32 @@ comments, so a missed webhook delivery loses nothing (ingest skips what it alrea
 
 Account: ``handle`` is the page id; credentials hold ``page_token`` (and ``app_secret``,
 ``verify_token`` for the webhook). Config (optional): ``lookback_days`` (default 7),
-``max_pages`` per listing and poll (default 10).
+``max_pages`` per listing and poll (default 10; a walk cut off there continues next poll).
 """
 
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterator
 
 from django.utils import timezone
 
 from inbox.platforms import ReplyRules
 
-from ..base import Adapter, AuthFailed, FetchResult, IncomingMessage, OutgoingReply, ReplyRejected
+from ..base import (
+    Adapter,
+    AuthFailed,
+    ChannelError,
+    FetchResult,
+    IncomingMessage,
+    OutcomeUnknown,
+    OutgoingReply,
+    RateLimited,
+    ReplyRejected,
+    TransientError,
+)
 from . import items as parse
+from . import lookup
 from .client import GraphClient
 from .rules import MESSENGER_MAX_LENGTH, private_reply_target, reply_refusal
 
@@ -38,6 +51,8 @@ class FacebookAdapter(Adapter):
     reply_rules = ReplyRules(
         max_length=MESSENGER_MAX_LENGTH, refusal=reply_refusal, private_reply=private_reply_target
     )
+    # Graph's listings can lag behind a write by a while (conversations more than comments).
+    default_read_delay = dt.timedelta(seconds=120)
 
     def __init__(self, account):
         super().__init__(account)
@@ -56,33 +71,70 @@ class FacebookAdapter(Adapter):
 
     # --- Reading ------------------------------------------------------------------------------
 
-    def fetch(self, cursor: str) -> FetchResult:
-        started = timezone.now()
-        since = self._since(cursor) or started - self.lookback
-        items: list[IncomingMessage] = []
-        items += self._feed(since)
-        items += self._messenger(since)
-        items.sort(key=lambda item: item.created_at)
-        next_since = int((started - OVERLAP).timestamp())
-        return FetchResult(items=items, cursor=json.dumps({"since": next_since}))
+    def fetch_pages(self, cursor: str) -> Iterator[FetchResult]:
+        """A page per page of posts (with their new comments), then per page of Messenger
+        conversations. While the walk is under way the cursor keeps the ``since`` it uses and
+        ``walk``: when it started and where it got to (``feed`` or ``messenger``, Graph's
+        ``after`` cursor); only its last page moves ``since`` on, to when the walk started."""
+        state = self._state(cursor)
+        walk = state.get("walk") if isinstance(state.get("walk"), dict) else {}
+        if not isinstance(walk.get("started"), int):
+            walk = {"started": int(timezone.now().timestamp())}
+        started = dt.datetime.fromtimestamp(walk["started"], tz=dt.UTC)
+        since = self._since(state) or started - self.lookback
+
+        def pending(**where) -> str:
+            return json.dumps(
+                {"since": int(since.timestamp()), "walk": {"started": walk["started"], **where}}
+            )
+
+        if "messenger" not in walk:
+            after = None
+            for found, after in self._feed(since, walk.get("feed")):
+                yield FetchResult(items=found, cursor=pending(feed=after) if after else pending(messenger=""))
+            if after:
+                return  # max_pages of posts this poll: the next one goes on from there
+        for found, after in self._messenger(since, walk.get("messenger") or None):
+            if after:
+                yield FetchResult(items=found, cursor=pending(messenger=after))
+            else:
+                next_since = int((started - OVERLAP).timestamp())
+                yield FetchResult(items=found, cursor=json.dumps({"since": next_since}))
 
     @staticmethod
-    def _since(cursor: str) -> dt.datetime | None:
+    def _state(cursor: str) -> dict:
         try:
-            return dt.datetime.fromtimestamp(int(json.loads(cursor)["since"]), tz=dt.UTC)
+            state = json.loads(cursor)
+        except (ValueError, TypeError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    @staticmethod
+    def _since(state: dict) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromtimestamp(int(state["since"]), tz=dt.UTC)
         except (ValueError, TypeError, KeyError):
             return None
 
-    def _pages(self, path: str, **params):
-        """Each page of a Graph listing, following the `after` cursor while `next` is given."""
+    def _pages(self, path: str, after: str | None = None, **params):
+        """Each page of a Graph listing as (data, after), following `after` while `next` is given;
+        after is None on the last page. A stored `after` Graph refuses starts the listing over."""
         params = {"limit": PAGE_SIZE, **params}
         for _ in range(self.max_pages):
-            page = self.client.get(path, **params)
+            try:
+                page = self.client.get(path, **({**params, "after": after} if after else params))
+            except (RateLimited, AuthFailed, TransientError):
+                raise
+            except ChannelError as exc:
+                if not after or "after" in params:
+                    raise
+                logger.info("Graph refused a stored paging cursor (%s); the listing starts over", exc)
+                page = self.client.get(path, **params)
             data = page.get("data")
             if not isinstance(data, list):
                 logger.warning("Graph listing %s without data skipped", path.split("/")[-1])
+                yield [], None
                 return
-            yield data
             paging = page.get("paging") if isinstance(page.get("paging"), dict) else {}
             after = (
                 (paging.get("cursors") or {}).get("after")
@@ -90,14 +142,19 @@ class FacebookAdapter(Adapter):
                 else None
             )
             if not paging.get("next") or not after:
+                yield data, None
                 return
+            yield data, str(after)
             params = {**params, "after": after}
 
-    def _feed(self, since: dt.datetime) -> list[IncomingMessage]:
-        found: list[IncomingMessage] = []
-        # Posts of the look-back window: new comments come under old posts too.
+    def _feed(self, since: dt.datetime, after: str | None):
+        """Per page of posts of the look-back window: visitor posts and new comments, and the
+        `after` of the next page of posts (None at the end). New comments come under old posts too."""
         post_since = int(min(since, timezone.now() - self.lookback).timestamp())
-        for posts in self._pages(f"{self.page_id}/feed", fields=POST_FIELDS, since=post_since):
+        for posts, next_after in self._pages(
+            f"{self.page_id}/feed", after, fields=POST_FIELDS, since=post_since
+        ):
+            found: list[IncomingMessage] = []
             for post in posts:
                 if not isinstance(post, dict) or not post.get("id"):
                     parse._skip("post", post)
@@ -106,7 +163,7 @@ class FacebookAdapter(Adapter):
                 if visitor and visitor.created_at >= since:
                     found.append(visitor)
                 found += self._comments(str(post["id"]), visitor is not None, since)
-        return found
+            yield sorted(found, key=lambda item: item.created_at), next_after
 
     def _comments(self, post_id: str, on_visitor_post: bool, since: dt.datetime) -> list[IncomingMessage]:
         found = []
@@ -116,7 +173,7 @@ class FacebookAdapter(Adapter):
             "order": "chronological",
             "since": int(since.timestamp()),
         }
-        for comments in self._pages(f"{post_id}/comments", **params):
+        for comments, _ in self._pages(f"{post_id}/comments", **params):
             for item in comments:
                 if on_visitor_post:
                     thread_key = f"post:{post_id}"
@@ -131,12 +188,14 @@ class FacebookAdapter(Adapter):
                     found.append(message)
         return found
 
-    def _messenger(self, since: dt.datetime) -> list[IncomingMessage]:
-        found = []
+    def _messenger(self, since: dt.datetime, after: str | None):
+        """Per page of Messenger conversations (newest first): their new messages, and the `after`
+        of the next page, None once the walk reached conversations older than `since`."""
         listing = self._pages(
-            f"{self.page_id}/conversations", platform="messenger", fields=CONVERSATION_FIELDS
+            f"{self.page_id}/conversations", after, platform="messenger", fields=CONVERSATION_FIELDS
         )
-        for conversations in listing:
+        for conversations, next_after in listing:
+            found: list[IncomingMessage] = []
             for conversation in conversations:
                 updated = (
                     parse.parse_time(conversation.get("updated_time"))
@@ -144,7 +203,8 @@ class FacebookAdapter(Adapter):
                     else None
                 )
                 if updated is not None and updated < since:
-                    return found  # newest first: the rest is older
+                    next_after = None  # newest first: the rest is older
+                    break
                 psid = self._citizen(conversation)
                 messages = conversation.get("messages") if isinstance(conversation, dict) else None
                 data = messages.get("data") if isinstance(messages, dict) else None
@@ -155,7 +215,9 @@ class FacebookAdapter(Adapter):
                     message = parse.messenger_message(self.page_id, psid, item)
                     if message and message.created_at >= since:
                         found.append(message)
-        return found
+            yield sorted(found, key=lambda item: item.created_at), next_after
+            if next_after is None:
+                return
 
     def _citizen(self, conversation) -> str:
         if not isinstance(conversation, dict):
@@ -170,17 +232,16 @@ class FacebookAdapter(Adapter):
     # --- Writing ------------------------------------------------------------------------------
 
     def send_reply(self, reply: OutgoingReply) -> str:
-        kind, _, key = reply.thread_key.partition(":")
         if reply.kind == "private_reply":
             # Private reply: a Messenger message to whoever wrote the comment (once, within 7 days).
-            result = self.client.post(
+            result = self.client.create(
                 f"{self.page_id}/messages",
                 recipient=json.dumps({"comment_id": reply.in_reply_to}),
                 message=json.dumps({"text": reply.text}),
             )
             posted = result.get("message_id")
-        elif reply.is_private or kind == "messenger":
-            result = self.client.post(
+        elif self._is_messenger(reply):
+            result = self.client.create(
                 f"{self.page_id}/messages",
                 recipient=json.dumps({"id": reply.recipient_id}),
                 message=json.dumps({"text": reply.text}),
@@ -188,15 +249,35 @@ class FacebookAdapter(Adapter):
             )
             posted = result.get("message_id")
         else:
-            # A comment thread is answered under its top-level comment; a visitor post under itself
-            # (Facebook nests comments two levels deep only).
-            target = key if kind in ("comment", "post") and key else reply.in_reply_to
-            if not target:
-                raise ReplyRejected("Nothing to reply to in this conversation.")
-            posted = self.client.post(f"{target}/comments", message=reply.text).get("id")
+            posted = self.client.create(f"{self._comment_target(reply)}/comments", message=reply.text).get(
+                "id"
+            )
         if not posted:
-            raise ReplyRejected("Facebook accepted the reply but returned no id.")
+            raise OutcomeUnknown("Facebook accepted the reply but returned no id")
         return str(posted)
+
+    def find_sent(self, reply: OutgoingReply, *, since: dt.datetime, exclude: frozenset[str]) -> str | None:
+        if reply.kind == "private_reply" or self._is_messenger(reply):
+            participant = "" if reply.kind == "private_reply" else reply.recipient_id
+            return lookup.find_message(
+                self.client, self.page_id, reply, participant=participant, since=since, exclude=exclude
+            )
+        target = self._comment_target(reply)
+        return lookup.find_comment(self.client, self.page_id, target, reply, since=since, exclude=exclude)
+
+    @staticmethod
+    def _is_messenger(reply: OutgoingReply) -> bool:
+        return reply.is_private or reply.thread_key.partition(":")[0] == "messenger"
+
+    @staticmethod
+    def _comment_target(reply: OutgoingReply) -> str:
+        """A comment thread is answered under its top-level comment; a visitor post under itself
+        (Facebook nests comments two levels deep only)."""
+        kind, _, key = reply.thread_key.partition(":")
+        target = key if kind in ("comment", "post") and key else reply.in_reply_to
+        if not target:
+            raise ReplyRejected("Nothing to reply to in this conversation.")
+        return target
 
     def set_comment_hidden(self, comment_id: str, hidden: bool) -> None:
         result = self.client.post(comment_id, is_hidden="true" if hidden else "false")

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
 
-from ..base import AuthFailed, ChannelError, RateLimited, ReplyRejected, TransientError
+from ..base import AuthFailed, ChannelError, OutcomeUnknown, RateLimited, ReplyRejected, TransientError
+from ..wire import never_sent
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,25 @@ class GraphClient:
         return self._call("GET", path, params=params)
 
     def post(self, path: str, **data) -> dict:
+        """A write that is safe to repeat (hiding a comment): faults as for reads."""
         return self._call("POST", path, data=data)
+
+    def create(self, path: str, **data) -> dict:
+        """A write that creates something (a comment, a message). Once the request may have
+        reached Graph, every fault but a clear refusal is OutcomeUnknown, never a TransientError."""
+        try:
+            return self._call("POST", path, data=data)
+        except (AuthFailed, RateLimited, ReplyRejected):
+            raise  # Graph refused it: nothing was posted
+        except ChannelError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, requests.RequestException) and never_sent(cause):
+                raise
+            raise OutcomeUnknown(f"{exc}, while posting") from exc
+        except requests.RequestException as exc:
+            raise OutcomeUnknown(
+                f"Graph API's answer to the post was cut off ({type(exc).__name__})"
+            ) from exc
 
     def _call(self, method: str, path: str, *, params=None, data=None) -> dict:
         self.usage.last_status = 0

@@ -8,12 +8,16 @@ The cursor is a small JSON object: ``m`` the newest mention id seen (X's ``since
 exclusive), ``d`` the newest DM event id, ``s`` per monitoring query its newest hit id,
 ``dm_off`` until when DMs are not tried again after X refused them (no DM access), ``dm_at``
 when DMs were last read (config ``dm_interval_seconds``, default 120, spaces DM reads out).
+A poll yields a page per API page; while a walk through mentions or DMs is under way, ``mp`` and
+``dp`` hold where it got to (``next_token``, ``newest_id``): ``m`` and ``d`` move only at its end.
+A bare since_id (the oldest cursor shape) still reads as ``m``.
 """
 
 import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 
 import tweepy
 from django.utils import timezone
@@ -26,12 +30,13 @@ from ..base import (
     AuthFailed,
     ChannelError,
     FetchResult,
+    OutcomeUnknown,
     OutgoingReply,
     RateLimited,
     ReplyRejected,
     TransientError,
 )
-from . import normalize
+from . import lookup, normalize
 from .client import build_client, call
 from .counting import MAX_WEIGHTED_LENGTH, RULES, x_length
 
@@ -73,6 +78,12 @@ def _query_key(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()[:10]
 
 
+def _posted(body, key: str) -> str:
+    """The id X gives what it just posted, from ``{"data": {key: ...}}``; "" when it gave none."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return str(data.get(key) or "") if isinstance(data, dict) else ""
+
+
 def _newer(a: str, b: str) -> str:
     """The larger of two snowflake ids (as strings; '' is smallest)."""
     return max(a or "0", b or "0", key=int) if (a or b) else ""
@@ -81,6 +92,8 @@ def _newer(a: str, b: str) -> str:
 class XAdapter(Adapter):
     platform = "x"
     reply_rules = ReplyRules(max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES)
+    # X's timelines show a new tweet within seconds; a minute leaves room for a slow moment.
+    default_read_delay = dt.timedelta(seconds=60)
 
     def __init__(self, account):
         super().__init__(account)
@@ -93,20 +106,21 @@ class XAdapter(Adapter):
 
     # --- Reading -------------------------------------------------------------------------------
 
-    def fetch(self, cursor: str) -> FetchResult:
+    def fetch_pages(self, cursor: str) -> Iterator[FetchResult]:
         if not self.user_id.isdigit():
             raise AuthFailed("This X account has no numeric user id; connect it again with --user-id.")
         state = self._state(cursor)
-        mentions, state["m"], warning = self._mentions(state.get("m", ""))
-        dms = self._direct_messages(state)
-        warnings = [warning] if warning else []
-        warnings += self._monitor(state)
-        state = {key: value for key, value in state.items() if value}
+        for items, warning in self._mention_pages(state):
+            yield self._page(items, state, warning)
+        for items in self._dm_pages(state):
+            yield self._page(items, state)
+        yield self._page([], state, " ".join(self._monitor(state)))
+
+    @staticmethod
+    def _page(items: list, state: dict, warning: str = "") -> FetchResult:
         # X gives newest first; the inbox wants oldest first.
-        items = list(reversed(mentions)) + list(reversed(dms))
-        return FetchResult(
-            items=items, cursor=json.dumps(state, separators=(",", ":")), warning=" ".join(warnings)
-        )
+        cursor = json.dumps({key: value for key, value in state.items() if value}, separators=(",", ":"))
+        return FetchResult(items=list(reversed(items)), cursor=cursor, warning=warning)
 
     @staticmethod
     def _state(cursor: str) -> dict:
@@ -120,9 +134,8 @@ class XAdapter(Adapter):
             return {"m": str(state)}  # a bare since_id
         return state if isinstance(state, dict) else {}
 
-    def _pages(self, function, *args, max_pages: int, token_param: str, stop=None, **params):
-        """Follow next_token through a backlog, page by page."""
-        token = None
+    def _pages(self, function, *args, max_pages: int, token_param: str, stop=None, token=None, **params):
+        """Follow next_token through a backlog, page by page, from `token` if given."""
         for _ in range(max_pages):
             if token:
                 params[token_param] = token
@@ -131,12 +144,33 @@ class XAdapter(Adapter):
                 page = normalize.read_page(body)
             except normalize.Malformed as exc:
                 logger.warning("Skipped an unreadable X API page: %s", exc)
+                yield normalize.Page(items=[])  # no next_token: the walk ends here
                 return
             yield page
             token = page.meta.get("next_token")
             if not token or (stop and stop(page)):
                 return
         logger.warning("Stopped after %d pages of %s; the rest comes next poll", max_pages, function.__name__)
+
+    def _resumed(self, walk, token: str | None):
+        """Pages of `walk(token)` as (page, afresh): afresh on the first page of a walk that starts
+        at the beginning. A stored token X no longer accepts (4xx) starts the walk afresh, which
+        repeats nothing (ingest skips what it has)."""
+        pages = walk(token)
+        try:
+            first = next(pages, None)
+        except (RateLimited, AuthFailed, TransientError):
+            raise
+        except ChannelError as exc:
+            if not token:
+                raise
+            logger.info("X refused the stored pagination token (%s); the walk starts again", exc)
+            token, pages = None, walk(None)
+            first = next(pages, None)
+        if first is not None:
+            yield first, token is None
+        for page in pages:
+            yield page, False
 
     def _tweet_params(self, since_id: str, **extra) -> dict:
         """One call per page brings the tweets with their authors, media (and places) expanded."""
@@ -153,42 +187,59 @@ class XAdapter(Adapter):
             params["since_id"] = since_id
         return params
 
-    def _mentions(self, since_id: str) -> tuple[list, str, str]:
+    def _mention_pages(self, state: dict):
+        """Mentions newest first, a page at a time, as (items, warning). X's since_id (``m``) moves
+        to the newest id only when the walk through the pages is complete; until then ``mp`` holds
+        where it got to (the next page's token, the newest id seen, how many so far), so a poll
+        that stops after page k continues at page k+1 with the same since_id."""
+        since_id = str(state.get("m", ""))
+        walk = state.get("mp") if isinstance(state.get("mp"), dict) else {}
         params = self._tweet_params(since_id, place_fields=PLACE_FIELDS)
-        items, newest, fetched = [], since_id, 0
-        for number, page in enumerate(
-            self._pages(
+
+        def pages(token):
+            return self._pages(
                 self.client.get_users_mentions,
                 self.user_id,
                 max_pages=MAX_MENTION_PAGES,
                 token_param="pagination_token",
+                token=token,
                 **params,
             )
-        ):
-            if number == 0:
-                # since_id for next time: the first page's newest_id (pages go back in time).
-                newest = _newer(newest, str(page.meta.get("newest_id") or ""))
-            ids = [str(t.get("id")) for t in page.items if isinstance(t, dict) and str(t.get("id")).isdigit()]
-            for tweet_id in ids:
-                newest = _newer(newest, tweet_id)
-            fetched += len(page.items)
-            items += normalize.normalize_page(
+
+        for page, afresh in self._resumed(pages, str(walk.get("next_token") or "") or None):
+            if afresh:
+                walk = {}
+            newest = _newer(str(walk.get("newest_id") or since_id), str(page.meta.get("newest_id") or ""))
+            for tweet in page.items:
+                if isinstance(tweet, dict) and str(tweet.get("id")).isdigit():
+                    newest = _newer(newest, str(tweet["id"]))
+            fetched = int(walk.get("fetched") or 0) + len(page.items)
+            items = normalize.normalize_page(
                 page, normalize.tweet_to_incoming, account_user_id=self.user_id, what="mention"
             )
-        warning = ""
-        if since_id and fetched >= MENTION_WINDOW:
-            warning = (
-                f"{fetched} mentions arrived since the previous poll; X only returns the latest "
-                f"{MENTION_WINDOW}, so older mentions may be missing. Check the account on X."
-            )
-            logger.warning("Possible mention gap on %s: %s", self.account, warning)
-        return items, newest, warning
+            walk = {"next_token": page.meta.get("next_token"), "newest_id": newest, "fetched": fetched}
+            if walk["next_token"]:
+                state["mp"] = walk
+                yield items, ""
+                continue
+            state.pop("mp", None)
+            state["m"] = newest
+            warning = ""
+            if since_id and fetched >= MENTION_WINDOW:
+                warning = (
+                    f"{fetched} mentions arrived since the previous poll; X only returns the latest "
+                    f"{MENTION_WINDOW}, so older mentions may be missing. Check the account on X."
+                )
+                logger.warning("Possible mention gap on %s: %s", self.account, warning)
+            yield items, warning
 
-    def _direct_messages(self, state: dict) -> list:
+    def _dm_pages(self, state: dict):
+        """DM events newest first, a page at a time, until a known one. Like mentions, ``d`` (the
+        newest known event) moves only when the walk is complete; ``dp`` holds where it got to."""
         now = timezone.now()
         off_until = state.get("dm_off")
         if off_until and dt.datetime.fromisoformat(off_until) > now:
-            return []
+            return
         state.pop("dm_off", None)
         # DM reads have the tightest limit (15 per 15 minutes per user): not on every poll.
         interval = dt.timedelta(
@@ -196,10 +247,10 @@ class XAdapter(Adapter):
         )
         last = state.get("dm_at")
         if last and now - dt.datetime.fromtimestamp(int(last), dt.UTC) < interval:
-            return []
+            return
         state["dm_at"] = str(int(now.timestamp()))
-        known = state.get("d", "")
-        items, newest = [], known
+        known = str(state.get("d", ""))
+        walk = state.get("dp") if isinstance(state.get("dp"), dict) else {}
 
         def is_new(event) -> bool:
             if not (isinstance(event, dict) and str(event.get("id", "")).isdigit()):
@@ -209,12 +260,13 @@ class XAdapter(Adapter):
         def reached_known(page) -> bool:
             return not all(is_new(event) for event in page.items)
 
-        try:
-            for page in self._pages(
+        def pages(token):
+            return self._pages(
                 self.client.get_direct_message_events,
                 max_pages=MAX_DM_PAGES,
                 token_param="pagination_token",
                 stop=reached_known,
+                token=token,
                 max_results=100,
                 event_types="MessageCreate",
                 dm_event_fields=DM_FIELDS,
@@ -222,24 +274,33 @@ class XAdapter(Adapter):
                 user_fields=USER_FIELDS,
                 media_fields=MEDIA_FIELDS,
                 user_auth=True,
-            ):
+            )
+
+        try:
+            for page, afresh in self._resumed(pages, str(walk.get("next_token") or "") or None):
+                newest = known if afresh else _newer(known, str(walk.get("newest_id") or ""))
                 fresh = [e for e in page.items if is_new(e)]
                 for event in fresh:
                     if isinstance(event, dict) and str(event.get("id", "")).isdigit():
                         newest = _newer(newest, str(event["id"]))
+                next_token = None if reached_known(page) else page.meta.get("next_token")
                 page.items = fresh
-                items += normalize.normalize_page(
+                items = normalize.normalize_page(
                     page, normalize.dm_to_incoming, account_user_id=self.user_id, what="direct message"
                 )
+                walk = {"next_token": next_token, "newest_id": newest}
+                if next_token:
+                    state["dp"] = walk
+                else:
+                    state.pop("dp", None)
+                    state["d"] = newest
+                yield items
         except AuthFailed as exc:
             if not isinstance(exc.__cause__, tweepy.Forbidden):
                 raise
             # No DM access at this access level: mentions still work; try again tomorrow.
             logger.info("No DM access for %s (%s); DMs skipped for a day", self.account, exc)
             state["dm_off"] = (timezone.now() + DM_RETRY_AFTER).isoformat()
-            return []
-        state["d"] = newest
-        return items
 
     def _monitor(self, state: dict) -> list[str]:
         """Run each monitoring query; a query X refuses is skipped with a warning, not the whole poll."""
@@ -310,11 +371,9 @@ class XAdapter(Adapter):
                 user_auth=True,
                 writing=True,
             )
-            event_id = (body.get("data") or {}).get("dm_event_id") if isinstance(body, dict) else None
+            event_id = _posted(body, "dm_event_id")
             if not event_id:
-                raise ReplyRejected(
-                    "X accepted the message but returned no id; check on X whether it was sent."
-                )
+                raise OutcomeUnknown("X accepted the message but returned no id")
             return f"dm-{event_id}"
         if not reply.in_reply_to.isdigit():
             raise ReplyRejected("There is no tweet to reply to in this conversation.")
@@ -325,7 +384,14 @@ class XAdapter(Adapter):
             user_auth=True,
             writing=True,
         )
-        tweet_id = (body.get("data") or {}).get("id") if isinstance(body, dict) else None
+        tweet_id = _posted(body, "id")
         if not tweet_id:
-            raise ReplyRejected("X accepted the reply but returned no id; check on X whether it was posted.")
+            raise OutcomeUnknown("X accepted the reply but returned no id")
         return str(tweet_id)
+
+    def find_sent(self, reply: OutgoingReply, *, since: dt.datetime, exclude: frozenset[str]) -> str | None:
+        if not self.user_id.isdigit():
+            raise AuthFailed("This X account has no numeric user id; connect it again with --user-id.")
+        if reply.is_private:
+            return lookup.find_dm(self, reply, since=since, exclude=exclude)
+        return lookup.find_tweet(self, reply, since=since, exclude=exclude)

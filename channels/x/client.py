@@ -16,7 +16,8 @@ import tweepy
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
-from ..base import AuthFailed, ChannelError, RateLimited, ReplyRejected, TransientError
+from ..base import AuthFailed, ChannelError, OutcomeUnknown, RateLimited, ReplyRejected, TransientError
+from ..wire import never_sent
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,12 @@ def describe(exc: tweepy.HTTPException) -> str:
 
 
 def call(function, *args, writing: bool = False, **kwargs):
-    """Run one tweepy call and translate every way it can fail into a channel fault."""
+    """Run one tweepy call and translate every way it can fail into a channel fault.
+
+    `writing`: the call posts something. Then any failure after the request may have reached X
+    (a 5xx, a read timeout, a dropped connection, an unreadable answer) is OutcomeUnknown, never
+    a TransientError: retrying could post it twice. 429 and 401 mean X did not carry it out.
+    """
     try:
         return function(*args, **kwargs)
     except tweepy.TooManyRequests as exc:
@@ -103,23 +109,34 @@ def call(function, *args, writing: bool = False, **kwargs):
             raise ReplyRejected(describe(exc)) from exc
         raise AuthFailed(describe(exc)) from exc
     except tweepy.TwitterServerError as exc:
+        if writing:
+            raise OutcomeUnknown(f"{describe(exc)} while posting; it may have been posted") from exc
         raise TransientError(describe(exc)) from exc
     except tweepy.HTTPException as exc:
         if writing:
             raise ReplyRejected(describe(exc)) from exc
         raise ChannelError(describe(exc)) from exc
+    except (requests.JSONDecodeError, json.JSONDecodeError) as exc:
+        if writing:
+            raise OutcomeUnknown("X answered the post with something that is not JSON") from exc
+        raise TransientError("X API answered with something that is not JSON") from exc
     except requests.ReadTimeout as exc:
         if writing:
-            # The request reached X; it may have been posted. Retrying could post it twice.
-            raise ReplyRejected(
-                "X did not answer in time; check on X whether it was posted before retrying."
-            ) from exc
+            raise OutcomeUnknown("X did not answer the post in time") from exc
         raise TransientError(f"X API timeout: {exc}") from exc
     except (requests.ConnectionError, requests.Timeout) as exc:
+        if writing and not never_sent(exc):
+            raise OutcomeUnknown(
+                f"The connection to X broke off during the post ({type(exc).__name__})"
+            ) from exc
         raise TransientError(f"X API unreachable: {type(exc).__name__}") from exc
-    except (requests.JSONDecodeError, json.JSONDecodeError) as exc:
-        raise TransientError("X API answered with something that is not JSON") from exc
+    except requests.RequestException as exc:
+        if writing:
+            raise OutcomeUnknown(f"X's answer to the post was cut off ({type(exc).__name__})") from exc
+        raise
     except (AttributeError, TypeError) as exc:
         # tweepy reading an error body of an unexpected shape (a list, say).
         logger.warning("Unexpected X API response: %r", exc)
+        if writing:
+            raise OutcomeUnknown(f"Unreadable X API answer to the post ({type(exc).__name__})") from exc
         raise TransientError(f"Unexpected X API response: {type(exc).__name__}") from exc

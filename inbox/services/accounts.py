@@ -1,9 +1,9 @@
-"""Channel accounts: connecting (and reconnecting) one, and its poll lease and poll outcome."""
+"""Channel accounts: connecting (and reconnecting) one, and its poll outcome (the poll lock is in
+inbox/poll_lock.py)."""
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ..incoming import storable_text
@@ -47,7 +47,8 @@ def account_connect(
     account.poll_status = Account.PollStatus.NEVER
     account.poll_error = ""
     account.poll_warning = ""
-    account.next_poll_at = None
+    # Due at once: and a reference for "stalled" should no poll come.
+    account.next_poll_at = timezone.now()
     account.save()
     return account, created
 
@@ -60,20 +61,6 @@ def _team(value: str) -> Team:
         known = ", ".join(Team.objects.values_list("slug", flat=True))
         raise ServiceError(f"No team {value!r}. Known: {known}")
     return team
-
-
-def account_poll_lease(*, account_id: int, seconds: int = 300) -> bool:
-    """Take the account's poll lease; False when another poll holds it."""
-    now = timezone.now()
-    return bool(
-        Account.objects.filter(pk=account_id)
-        .filter(Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=now))
-        .update(poll_lease_until=now + dt.timedelta(seconds=seconds))
-    )
-
-
-def account_poll_release(*, account_id: int) -> None:
-    Account.objects.filter(pk=account_id).update(poll_lease_until=None)
 
 
 def account_poll_failed(*, account_id: int, status: str, error: str, retry_at: dt.datetime | None) -> None:

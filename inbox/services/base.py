@@ -3,9 +3,10 @@ timeline event it appends (with the state change, checked against the workflow t
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Conversation, Event
-from ..workflow import State, check_transition
+from ..workflow import State, TransitionNotAllowed, check_transition
 
 
 class ServiceError(Exception):
@@ -18,6 +19,11 @@ class NotAllowed(ServiceError):
 
 class AlreadyClaimed(ServiceError):
     """Someone else holds the conversation."""
+
+
+class StateConflict(ServiceError):
+    """The conversation is no longer in a state that allows this (a double click, or a colleague
+    who was quicker)."""
 
 
 class ReplyInvalid(ServiceError):
@@ -48,7 +54,13 @@ def state_change(conversation: Conversation, new_state: str, *, kind: str, actor
     """Move a locked conversation to `new_state` (refused unless the workflow table allows it) and
     append the event saying so. The caller saves the conversation in the same transaction."""
     old_state = conversation.state
-    check_transition(old_state, new_state)
+    try:
+        check_transition(old_state, new_state)
+    except TransitionNotAllowed as exc:
+        raise StateConflict(
+            _("This conversation is %(state)s now; that step is not possible any more.")
+            % {"state": State(old_state).label.lower()}
+        ) from exc
     conversation.state = new_state
     if new_state == State.CLOSED:
         conversation.closed_at = timezone.now()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Conversation, Event
 from ..permissions import require_holder
-from ..selectors import QUEUE_ORDER
+from ..selectors.queue import QUEUE_ORDER
 from ..workflow import TODO_STATES, State
 from .base import AlreadyClaimed, ServiceError, conversation_lock, event_append, person_name, state_change
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ..incoming import storable_text
 from ..models import Event, Team
 from ..permissions import require_holder
-from ..selectors import adviser_on_duty
+from ..selectors.teamwork import adviser_on_duty
 from ..workflow import State
 from .base import ServiceError, conversation_lock, event_append, person_name, state_change
 from .notifications import notify

@@ -197,7 +197,7 @@ def test_others_see_who_is_typing_and_an_outdated_reply_is_refused(new_page, liv
     expect(page_b.get_by_test_id("typing")).to_have_text("Anouk typt een antwoord…", timeout=LIVE_TIMEOUT)
     expect(page_a.get_by_test_id("typing")).to_have_text("")
 
-    # The citizen writes again while Anouk types; once her page shows it, her reply may go.
+    # The citizen writes again while Anouk types; once her page shows it, one confirmation lets it go.
     page_a.route(re.compile(r"/conversations/\d+/\?v="), lambda route: route.abort())
     deliver(incoming(platform_id="typ-2", thread_key="typ-1", in_reply_to="typ-1", text="Hij staat nog vol!"))
     page_a.locator("#id_text").press_sequentially(" vandaag nog iemand.")
@@ -210,6 +210,8 @@ def test_others_see_who_is_typing_and_an_outdated_reply_is_refused(new_page, liv
 
     page_a.unroute(re.compile(r"/conversations/\d+/\?v="))
     expect(page_a.locator(".thread .msg.in")).to_have_count(2, timeout=LIVE_TIMEOUT)
+    expect(page_a.locator(".thread .msg.in.new-since-typing")).to_contain_text("Hij staat nog vol!")
+    page_a.get_by_test_id("confirm-newer").check()
     page_a.get_by_role("button", name="Antwoord versturen").click()
     expect(page_a.locator(".thread .msg.out")).to_have_count(1)
     assert Message.objects.filter(direction=Message.Direction.OUTBOUND).count() == 1

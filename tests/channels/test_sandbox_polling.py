@@ -10,6 +10,7 @@ from channels.base import AuthFailed, RateLimited, TransientError
 from channels.registry import ADAPTERS
 from channels.sandbox import SandboxAdapter
 from inbox.models import Account, Conversation, Message
+from inbox.poll_lock import poll_lock_release, poll_lock_take
 
 
 def test_first_poll_brings_the_initial_batch_and_stores_the_cursor(account):
@@ -60,9 +61,13 @@ def test_sandbox_follow_ups_join_their_thread(account):
 
 
 def test_two_polls_of_one_account_never_run_at_once(account):
-    assert polling.account_poll_lease(account_id=account.pk)
+    lock = poll_lock_take(account_id=account.pk)
+    assert lock
 
-    assert polling.poll_account(account.pk) == "busy"
+    try:
+        assert polling.poll_account(account.pk) == "busy"
+    finally:
+        poll_lock_release(lock)
     assert Message.objects.count() == 0
 
 
@@ -71,10 +76,10 @@ class ScriptedAdapter(SandboxAdapter):
 
     fault: Exception | None = None
 
-    def fetch(self, cursor):
+    def fetch_pages(self, cursor):
         if self.fault:
             raise self.fault
-        return super().fetch(cursor)
+        return super().fetch_pages(cursor)
 
 
 @pytest.fixture
@@ -131,3 +136,37 @@ def test_poll_due_accounts_only_starts_polls_that_are_due(account, teams):
 
     assert account.pk in due
     assert later.pk not in due and disabled.pk not in due
+
+
+class CrashingAdapter(SandboxAdapter):
+    """Fails after `pages` pages, as a platform that answers 500 half-way through a backlog."""
+
+    pages: int | None = None
+
+    def fetch_pages(self, cursor):
+        for number, page in enumerate(super().fetch_pages(cursor)):
+            if number == self.pages:
+                raise TransientError("503 on the next page")
+            yield page
+
+
+def test_each_page_is_committed_with_its_cursor_and_the_next_poll_continues_after_it(account, monkeypatch):
+    monkeypatch.setitem(ADAPTERS, "sandbox", CrashingAdapter)
+    monkeypatch.setattr(CrashingAdapter, "pages", 2)
+    Account.objects.filter(pk=account.pk).update(config={"initial": 5, "rate_per_minute": 0, "page_size": 2})
+
+    assert polling.poll_account(account.pk) == "error"
+
+    account.refresh_from_db()
+    assert sorted(Message.objects.values_list("platform_id", flat=True)) == [
+        f"GemeenteTest-{n}" for n in range(4)
+    ]
+    state = json.loads(account.cursor)
+    assert (state["next"], state["left"]) == (4, 1)
+    monkeypatch.setattr(CrashingAdapter, "pages", None)
+
+    assert polling.poll_account(account.pk) == "ok: 1 new"
+
+    account.refresh_from_db()
+    assert json.loads(account.cursor) == {"next": 5, "at": state["until"]}
+    assert Message.objects.count() == 5

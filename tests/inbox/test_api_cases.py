@@ -69,7 +69,7 @@ def test_register_with_bad_input_is_a_422_and_nothing_changes(client, agent, con
         **bearer(agent),
     )
     assert response.status_code == 422
-    assert response.json() == {"detail": "Kies een categorie."}
+    assert response.json() == {"detail": "Choose a category."}
     assert Case.objects.count() == 0
     response = client.post(
         f"/api/v1/conversations/{conversation.pk}/case",

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from inbox import poll_lock
 from inbox.models import Account, Conversation, MonitoringHit, Role
 from inbox.services.monitoring import monitoring_hits_record
 from tests.conftest import incoming
@@ -52,6 +53,31 @@ def test_accounts_page_shows_each_accounts_state_to_admins(client, make_user, x_
     assert "TOPSECRET" not in page
     assert page.index("GemeenteUtrecht") < page.index("GemeenteTest")  # trouble first
     assert 'href="/channel-accounts/"' in page
+
+
+def test_accounts_page_shows_a_poll_in_progress_and_a_stalled_account(client, make_user, x_account, account):
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    Account.objects.filter(pk=x_account.pk).update(
+        poll_status="ok", poll_interval_seconds=60, last_polled_at=long_ago, next_poll_at=long_ago
+    )
+    client.force_login(make_user(Role.ADMIN))
+    lock = poll_lock.poll_lock_take(account_id=account.pk)
+    try:
+        page = client.get(reverse("inbox:accounts")).content.decode()
+    finally:
+        poll_lock.poll_lock_release(lock)
+
+    stalled = page[page.index(f'data-account="{x_account.pk}"') :].split("</tr>")[0]
+    assert 'class="status-stalled"' in page
+    assert ">Vastgelopen</span>" in stalled and ">OK<" not in stalled
+    assert "Niet opgehaald, terwijl dat elke 60 s moet" in stalled
+    polling = page[page.index(f'data-account="{account.pk}"') :].split("</tr>")[0]
+    assert "bezig met ophalen sinds" in polling
+    assert f'datetime="{timezone.localtime(lock.started_at).isoformat()}"' in polling
+    assert "Vastgelopen" not in polling
+    assert page.index("GemeenteUtrecht") < page.index("GemeenteTest")  # the stalled one first
+    after = client.get(reverse("inbox:accounts")).content.decode()
+    assert "bezig met ophalen sinds" not in after
 
 
 def test_accounts_page_is_for_admins_only(client, agent, x_account):

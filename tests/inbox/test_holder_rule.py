@@ -6,13 +6,14 @@ import itertools
 import pytest
 
 from inbox.models import Conversation, Event, Role
-from inbox.permissions import HOLDER_RULE, Holder, holder_allows, require_holder
+from inbox.permissions import HOLDER_RULE, Holder, holder_allows, holder_q, require_holder
 from inbox.services.base import AlreadyClaimed, NotAllowed
 from inbox.services.case_links import conversation_case_register
 from inbox.services.claims import conversation_claim, conversation_release
 from inbox.services.lifecycle import conversation_close
 from inbox.services.outbox import reply_queue
 from inbox.services.teamwork import conversation_escalate, conversation_forward
+from tests.conftest import incoming
 
 EXPECTED = {
     # (role, holder): may act
@@ -75,7 +76,11 @@ def test_every_acting_service_refuses_an_agent_while_a_colleague_holds_it(
         call(conversation, agent, teams["oost"]) if action == "forward" else call(conversation, agent)
     assert Event.objects.count() == events
     conversation.refresh_from_db()
-    assert (conversation.assignee, conversation.state, conversation.team) == (other_agent, "open", teams["kcc"])
+    assert (conversation.assignee, conversation.state, conversation.team) == (
+        other_agent,
+        "open",
+        teams["kcc"],
+    )
 
 
 def test_an_admin_may_step_in_but_not_claim_over_a_colleague(conversation, other_agent, make_user):
@@ -87,3 +92,13 @@ def test_an_admin_may_step_in_but_not_claim_over_a_colleague(conversation, other
     conversation.refresh_from_db()
     assert conversation.state == "closed"
     assert conversation.events.last().actor == admin
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_holder_filter_agrees_with_the_rule_row_by_row(role, make_user, deliver):
+    user, colleague = make_user(role), make_user(Role.AGENT)
+    for key, holder in (("free", None), ("mine", user), ("theirs", colleague)):
+        deliver(incoming(platform_id=key, thread_key=key))
+        Conversation.objects.filter(thread_key=key).update(assignee=holder)
+    filtered = set(Conversation.objects.filter(holder_q(user)).values_list("thread_key", flat=True))
+    assert filtered == {c.thread_key for c in Conversation.objects.all() if holder_allows(user, c)}

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from inbox.models import DutyShift, Event, Message, Notification, Role
-from inbox.selectors import adviser_on_duty
+from inbox.selectors.teamwork import adviser_on_duty
 from inbox.services.base import AlreadyClaimed, OutdatedThread, ServiceError
 from inbox.services.bulk import cluster_answer
 from inbox.services.claims import conversation_claim

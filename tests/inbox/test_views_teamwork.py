@@ -27,11 +27,25 @@ def test_outdated_reply_is_refused_with_the_text_kept(client, conversation, agen
         reverse("inbox:reply", args=[conversation.pk]), {"text": "Mijn antwoord", "last_seen": seen}
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     body = response.content.decode()
     assert "De inwoner schreef opnieuw terwijl u typte." in body
     assert ">Mijn antwoord</textarea>" in body
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
+    # The page now shows the new message; the guard still holds what the writer had seen, and one
+    # explicit confirmation sends the reply.
+    assert f'name="last_seen" value="{seen}"' in body
+    assert 'id="reply-newer" role="status">' in body
+    resend = client.post(
+        reverse("inbox:reply", args=[conversation.pk]), {"text": "Mijn antwoord", "last_seen": seen}
+    )
+    assert resend.status_code == 409
+    confirmed = client.post(
+        reverse("inbox:reply", args=[conversation.pk]),
+        {"text": "Mijn antwoord", "last_seen": seen, "confirm_newer": "1"},
+    )
+    assert confirmed.status_code == 302
+    assert Message.objects.get(direction=Message.Direction.OUTBOUND).text == "Mijn antwoord"
 
 
 def test_api_refuses_an_outdated_reply_with_409(client, conversation, agent, deliver):
@@ -46,7 +60,7 @@ def test_api_refuses_an_outdated_reply_with_409(client, conversation, agent, del
     )
 
     assert response.status_code == 409
-    assert response.json()["detail"].startswith("De inwoner schreef opnieuw")
+    assert response.json()["detail"].startswith("The citizen wrote again")
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
 
 
@@ -64,9 +78,7 @@ def test_clusters_show_only_what_the_user_may_answer(client, deliver, make_user,
 
 def test_escalated_conversation_is_not_handed_out_by_take_next(client, conversation, agent, make_user):
     make_user(Role.ADVISER, team="comms", username="daan")
-    conversation_escalate(
-        conversation_id=conversation.pk, user=agent, question="Vraag"
-    )  # nobody on duty
+    conversation_escalate(conversation_id=conversation.pk, user=agent, question="Vraag")  # nobody on duty
     client.force_login(make_user(Role.AGENT, username="bram"))
 
     response = client.post(reverse("inbox:take_next"))
@@ -113,7 +125,7 @@ def test_escalate_hand_back_and_forward_through_the_api(client, conversation, ag
     unknown = client.post(
         f"{base}/forward", {"team": "nergens", "note": "x"}, content_type="application/json"
     )
-    assert (unknown.status_code, unknown.json()["detail"]) == (422, "Kies een wijkbureau.")
+    assert (unknown.status_code, unknown.json()["detail"]) == (422, "Choose a wijkbureau.")
     forwarded = client.post(
         f"{base}/forward", {"team": "wijkbureau-oost", "note": "Wijkvraag"}, content_type="application/json"
     )

@@ -2,7 +2,14 @@ import itertools
 
 import pytest
 
-from inbox.workflow import SEND_TRANSITIONS, TRANSITIONS, SendStatus, State, TransitionNotAllowed, check_transition
+from inbox.workflow import (
+    SEND_TRANSITIONS,
+    TRANSITIONS,
+    SendStatus,
+    State,
+    TransitionNotAllowed,
+    check_transition,
+)
 
 ALLOWED = {
     ("new", "open"),

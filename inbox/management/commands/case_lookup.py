@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases import selectors as case_selectors
 
-from ...api_cases import case_detail
+from ...api.schemas import case_detail
 from ...models import Conversation
 
 

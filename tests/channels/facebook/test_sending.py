@@ -106,18 +106,41 @@ def test_a_refused_reply_fails_with_the_reason_and_is_not_retried(
     assert len(graph.calls("POST")) == 1
 
 
-def test_a_5xx_on_sending_is_retried(graph, comment_thread, agent, django_capture_on_commit_callbacks):
+def test_a_5xx_on_sending_is_not_retried_but_looked_up(
+    graph, comment_thread, agent, django_capture_on_commit_callbacks
+):
     conversation, _ = comment_thread
     graph.fail("POST", "/comments", 502, b"Bad gateway", content_type="text/plain")
     with django_capture_on_commit_callbacks(execute=False):
         message = reply_queue(conversation_id=conversation.pk, user=agent, text="Antwoord")
 
+    assert sending.send_reply(message.pk) == "unknown"
+
+    message.refresh_from_db()
+    assert message.send_status == "unknown"
+    assert message.send_error == (
+        "Graph API answered 502: Maintype was not text, image, or querystring, while posting"
+    )
+    assert sending.send_reply(message.pk) == "not queued"
+    assert len(graph.calls("POST")) == 1
+
+
+def test_a_refused_connection_never_reached_graph_and_is_retried(
+    graph, comment_thread, agent, settings, django_capture_on_commit_callbacks
+):
+    conversation, _ = comment_thread
+    settings.FACEBOOK_GRAPH_URL = "http://127.0.0.1:9"
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reply_queue(conversation_id=conversation.pk, user=agent, text="Antwoord")
+
     with pytest.raises(sending.RetryLater):
         sending.send_reply(message.pk)
+
     message.refresh_from_db()
-    assert message.send_status == "queued"
+    assert (message.send_status, message.send_error) == ("queued", "Graph API unreachable: ConnectionError")
+    settings.FACEBOOK_GRAPH_URL = graph.url
     assert sending.send_reply(message.pk) == "sent"
-    assert len(graph.calls("POST")) == 2
+    assert len(graph.posts_of("Antwoord")) == 1
 
 
 def test_an_expired_token_when_sending_fails_the_reply_and_marks_the_account(

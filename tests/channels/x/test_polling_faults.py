@@ -89,9 +89,10 @@ def test_a_500_is_retried_later_and_nothing_is_lost_or_duplicated(x_account, fak
     assert mentions_requests(fake_x)[-1].params["since_id"] == first["id"]
 
 
-def test_a_500_on_a_later_page_loses_nothing(x_account, fake_x, citizens):
-    for n in range(150):
-        fake_x.mention(f"@GemeenteTest {n}", author_id=citizens["anna"]["id"])
+def test_a_500_on_a_later_page_keeps_the_first_and_the_next_poll_continues_after_it(
+    x_account, fake_x, citizens
+):
+    tweets = [fake_x.mention(f"@GemeenteTest {n}", author_id=citizens["anna"]["id"]) for n in range(150)]
     # The first page comes through, the second fails.
     original = fake_x.handle
     calls = {"n": 0}
@@ -105,9 +106,22 @@ def test_a_500_on_a_later_page_loses_nothing(x_account, fake_x, citizens):
 
     fake_x.handle = flaky
     assert poll(x_account) == "error"
-    assert Message.objects.count() == 0
-    assert poll(x_account) == "ok: 150 new"
+    assert Message.objects.count() == 100
+    x_account.refresh_from_db()
+    assert json.loads(x_account.cursor)["mp"] == {
+        "next_token": "p100",
+        "newest_id": tweets[-1]["id"],
+        "fetched": 100,
+    }
+    assert "m" not in json.loads(x_account.cursor)
+
+    assert poll(x_account) == "ok: 50 new"
+
+    assert [r.params.get("pagination_token") for r in mentions_requests(fake_x)] == [None, "p100", "p100"]
     assert Message.objects.count() == 150
+    x_account.refresh_from_db()
+    assert json.loads(x_account.cursor)["m"] == tweets[-1]["id"]
+    assert "mp" not in json.loads(x_account.cursor)
 
 
 def test_a_timeout_is_a_transient_error(x_account, fake_x, settings):

@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 import json
+import time
 from urllib.parse import urlencode
 
 from .records import PATH, _created, _now, graph_time
@@ -36,6 +37,15 @@ class GraphAnswers:
         # Malformed items (tests plant them) are served as they are.
         return [item for item in items if not isinstance(item, dict) or str(item.get(key, "")) >= since]
 
+    def _posted(self, kind: str, item: dict, **where) -> None:
+        """Log an accepted post (the post log tests count) and hide it from reads for `read_delay`."""
+        self.posted.append({"kind": kind, "id": item["id"], "text": item["message"], **where})
+        self._visible_at[item["id"]] = time.monotonic() + self.read_delay
+
+    def _visible(self, items):
+        now = time.monotonic()
+        return [i for i in items if not isinstance(i, dict) or self._visible_at.get(i.get("id"), 0) <= now]
+
     def _token_ok(self, token: str) -> bool:
         return any(page.token == token for page in self.pages.values())
 
@@ -61,12 +71,23 @@ class GraphAnswers:
                 posts = sorted(self.pages[parts[0]].posts, key=lambda p: p["created_time"], reverse=True)
                 return 200, self._paginate(self._since(posts, params), params, path)
             if method == "GET" and len(parts) == 2 and parts[1] == "comments":
-                comments = sorted(self.comments.get(parts[0], []), key=_created)
+                if parts[0] in self.comments:
+                    comments = self.comments[parts[0]]
+                else:  # a comment's replies
+                    comments = [
+                        c
+                        for cs in self.comments.values()
+                        for c in cs
+                        if isinstance(c, dict) and (c.get("parent") or {}).get("id") == parts[0]
+                    ]
+                comments = sorted(self._visible(comments), key=_created)
                 return 200, self._paginate(self._since(comments, params), params, path)
             if method == "GET" and len(parts) == 2 and parts[1] == "conversations" and parts[0] in self.pages:
                 listing = []
                 for conversation in self.pages[parts[0]].conversations.values():
-                    messages = sorted(conversation["messages"], key=lambda m: m["created_time"], reverse=True)
+                    messages = sorted(
+                        self._visible(conversation["messages"]), key=lambda m: m["created_time"], reverse=True
+                    )
                     listing.append({**conversation, "messages": {"data": messages[:50]}})
                 listing.sort(key=lambda c: c["updated_time"], reverse=True)
                 return 200, self._paginate(listing, params, path)
@@ -114,6 +135,7 @@ class GraphAnswers:
         }
         conversation["messages"].append(message)
         conversation["updated_time"] = message["created_time"]
+        self._posted("message", message, recipient=recipient)
         return 200, {"recipient_id": recipient, "message_id": message["id"]}
 
     def _private_reply(self, page, comment_id, text):
@@ -149,6 +171,7 @@ class GraphAnswers:
         }
         conversation["messages"].append(message)
         conversation["updated_time"] = message["created_time"]
+        self._posted("private_reply", message, comment_id=comment_id)
         return 200, {"recipient_id": author["id"], "message_id": message["id"]}
 
     def _reply_comment(self, target, body):
@@ -159,7 +182,9 @@ class GraphAnswers:
         for post_id, comments in self.comments.items():
             if target == post_id:
                 comment = {"id": f"{post_id.split('_')[-1]}_{self._new_id('c')}", "from": author}
-                comments.append({**comment, "message": body["message"], "created_time": graph_time(_now())})
+                comment.update(message=body["message"], created_time=graph_time(_now()))
+                comments.append(comment)
+                self._posted("comment", comment, target=target)
                 return 200, {"id": comment["id"]}
             for existing in comments:
                 if existing["id"] == target:
@@ -172,6 +197,7 @@ class GraphAnswers:
                         "parent": {"id": root},
                     }
                     comments.append(new)
+                    self._posted("comment", new, target=target)
                     return 200, {"id": new["id"]}
         return 400, {
             "error": {"message": "Unsupported post request", "type": "GraphMethodException", "code": 100}

@@ -38,6 +38,8 @@ class Fault:
     headers: dict
     times: int
     content_type: str = "application/json; charset=UTF-8"
+    delay: float = 0.0  # lost answers only: seconds before answering
+    drop: bool = False  # lost answers only: close the connection without answering
 
 
 @dataclass

@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -18,6 +19,11 @@ class FakeGraph(GraphAnswers):
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.usage_headers: dict[str, str] = {}
+        self.posted: list[dict] = []  # every comment and message the page posted: the post log
+        self.lost_answers: list[Fault] = []
+        self.write_delay = 0.0  # seconds every post's answer takes, after the post is recorded
+        self.read_delay = 0.0  # seconds before a post shows in listings
+        self._visible_at: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
@@ -109,6 +115,28 @@ class FakeGraph(GraphAnswers):
             fault.content_type = content_type
         self.faults.append(fault)
 
+    def lose_answer(self, path_contains, *, status=0, body=None, delay=0.0, drop=False, times=1) -> None:
+        """The next `times` posts to a path containing `path_contains` are carried out (and logged),
+        but their answer is lost: late by `delay`, dropped, or `status` with `body` instead."""
+        fault = Fault("POST", path_contains, status, body, {}, times)
+        fault.delay, fault.drop = delay, drop
+        self.lost_answers.append(fault)
+
+    def posts_of(self, text: str) -> list[dict]:
+        return [p for p in self.posted if p["text"] == text]
+
+    def _answer_after_post(self, path):
+        """None to answer as usual, or the lost answer planned for this post (delay already slept)."""
+        if self.write_delay:
+            time.sleep(self.write_delay)
+        for lost in self.lost_answers:
+            if lost.times > 0 and lost.path_contains in path:
+                lost.times -= 1
+                if lost.delay:
+                    time.sleep(lost.delay)
+                return lost if (lost.drop or lost.status) else None
+        return None
+
     def calls(self, method: str | None = None) -> list[Recorded]:
         return [r for r in self.requests if method is None or r.method == method]
 
@@ -179,8 +207,17 @@ class FakeGraph(GraphAnswers):
                             fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body).encode()
                         )
                         return self._send(fault.status, payload, fault.headers, fault.content_type)
+                posts = len(fake.posted)
                 status, payload = fake.answer(method, parsed.path, params, body)
-                self._send(status, payload)
+                if len(fake.posted) > posts and (lost := fake._answer_after_post(parsed.path)):
+                    if lost.drop:
+                        self.close_connection = True  # posted, but the client never hears back
+                        return None
+                    status, payload = lost.status, lost.body
+                try:
+                    self._send(status, payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
 
             def do_GET(self):
                 self._handle("GET")

@@ -1,17 +1,5 @@
-"""A fake X API v2 server: real HTTP on 127.0.0.1, serving the documented response shapes.
+"""The fake X API v2 server: its state, the answers to reads, and the HTTP handler."""
 
-tweepy's own code talks to it (through X_API_BASE_URL). It serves mentions (since_id, paging with
-pagination_token), DM events, recent search, and accepts posted tweets and DMs. Every request is
-recorded so tests can assert what was sent. Faults are scripted per path: a status with a body
-and headers, or a delay (for timeouts), served once each.
-
-Standalone, with a little Dutch demo data: ``python -m tests.fakes.fake_x --port 8765``.
-Add a mention while it runs: ``curl -X POST localhost:8765/_fake/mentions -d '{"text": "..."}'``;
-make the next call fail: ``curl -X POST localhost:8765/_fake/fail -d '{"path": "/2/users/", "status": 401}'``;
-see what was posted: ``curl localhost:8765/_fake/posted``.
-"""
-
-import argparse
 import datetime as dt
 import itertools
 import json
@@ -20,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from .posting import DROP, LostAnswer, Posting
 
 
 @dataclass
@@ -41,7 +31,7 @@ class Fault:
     times: int = 1
 
 
-class FakeX:
+class FakeX(Posting):
     """The server's state. Tweets are stored newest first, as X returns them."""
 
     def __init__(
@@ -63,8 +53,13 @@ class FakeX:
         self.places: dict[str, dict] = {}
         self.posted_tweets: list[dict] = []
         self.posted_dms: list[dict] = []
+        self.timeline: list[dict] = []  # the account's own tweets, newest first
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.lost_answers: list[LostAnswer] = []
+        self.write_delay = 0.0  # seconds every post's answer takes, after the post is recorded
+        self.read_delay = 0.0  # seconds before a post shows in the timelines
+        self._visible_at: dict[str, float] = {}
         self._ids = itertools.count(first_id)
         self.lock = threading.Lock()
         self._clock = clock_start or dt.datetime(2026, 1, 15, 10, 0, tzinfo=dt.UTC)
@@ -229,16 +224,26 @@ class FakeX:
         if method == "GET" and path == "/2/tweets/search/recent":
             items = self.search.get(params.get("query", ""), [])
             return 200, self.page(items, params, token_param="next_token"), headers
+        if method == "GET" and path.startswith("/2/users/") and path.endswith("/tweets"):
+            items = self._in_time_window(self._visible(self.timeline), params)
+            return 200, self.page(items, params, token_param="pagination_token"), headers
+        if method == "GET" and path.startswith("/2/dm_conversations/with/") and path.endswith("/dm_events"):
+            participant = path.split("/")[4]
+            events = [
+                e
+                for e in self._visible(self.dm_events)
+                if participant in str(e.get("dm_conversation_id", "")).split("-")
+            ]
+            return 200, self.page(events, params, token_param="pagination_token", since_filter=False), headers
         if method == "POST" and path == "/2/tweets":
-            tweet_id = self.new_id()
-            self.posted_tweets.append({"id": tweet_id, **(body or {})})
-            return 201, {"data": {"id": tweet_id, "text": (body or {}).get("text", "")}}, headers
+            tweet = self._post_tweet(body or {})
+            answer = {"data": {"id": tweet["id"], "text": (body or {}).get("text", "")}}
+            return self._after_post(path, 201, answer, headers)
         if method == "POST" and path.startswith("/2/dm_conversations/with/") and path.endswith("/messages"):
             participant = path.split("/")[4]
-            event_id = self.new_id()
-            self.posted_dms.append({"participant_id": participant, "dm_event_id": event_id, **(body or {})})
-            pair = "-".join(sorted([participant, self.account_user_id], key=int))
-            return 201, {"data": {"dm_conversation_id": pair, "dm_event_id": event_id}}, headers
+            event = self._post_dm(participant, body or {})
+            answer = {"data": {"dm_conversation_id": event["dm_conversation_id"], "dm_event_id": event["id"]}}
+            return self._after_post(path, 201, answer, headers)
         if method == "POST" and path == "/_fake/mentions":
             author = (body or {}).get("author_id") or "2600000000000000001"
             if author not in self.users:
@@ -288,6 +293,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload, headers = self.state.handle(method, url.path, params, body)
         except Exception as exc:  # a bug in the fake answers 500 rather than dropping the connection
             status, payload, headers = 500, {"title": "Fake X error", "detail": repr(exc)}, {}
+        if payload is DROP:
+            self.close_connection = True  # posted, but the client never hears back
+            return
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         try:
             self.send_response(status)
@@ -305,59 +313,3 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self._serve("POST")
-
-
-def demo(fake: FakeX) -> None:
-    """A little Dutch demo: a thread, a DM, and a monitoring hit for #gladheid030."""
-    anna = fake.user("2600000000000000001", "anna_utrecht", "Anna de Vries")
-    fake.user("2600000000000000002", "pietjansen", "Piet Jansen")
-    first = fake.mention(
-        f"@{fake.account_username} Er ligt al drie dagen grofvuil naast de container aan de Biltstraat. "
-        "Kan dat worden opgehaald?",
-        author_id=anna["id"],
-    )
-    fake.mention(
-        f"@{fake.account_username} Het gaat om de container bij nummer 112.",
-        author_id=anna["id"],
-        conversation_id=first["id"],
-        in_reply_to_user_id=fake.account_user_id,
-        referenced_tweets=[{"type": "replied_to", "id": first["id"]}],
-    )
-    fake.mention(
-        f"@{fake.account_username} Wanneer wordt de Amsterdamsestraatweg gestrooid? Het is spiegelglad.",
-        author_id="2600000000000000002",
-    )
-    fake.dm("Goedemorgen, mijn paspoort is verlopen. Moet ik een afspraak maken?", sender_id=anna["id"])
-    fake.user("2600000000000000003", "nieuw_in_030", "Sanne")
-    fake.search_hit(
-        "#gladheid030",
-        "Fietspad langs de Vecht is één ijsbaan #gladheid030",
-        author_id="2600000000000000003",
-    )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--user-id", default="1500000000000000001")
-    parser.add_argument("--username", default="GemeenteTest")
-    parser.add_argument("--empty", action="store_true", help="start without the demo data")
-    args = parser.parse_args()
-    # Items without a given time are stamped from an hour ago onwards, like a recent timeline.
-    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
-    # Snowflake-like ids from the clock, so a restarted fake never reuses an id it served before.
-    first_id = (int(time.time() * 1000) - 1288834974657) << 22
-    fake = FakeX(args.user_id, args.username, clock_start=start, first_id=first_id)
-    if not args.empty:
-        demo(fake)
-    fake.start(args.port)
-    print(f"Fake X API v2 at {fake.url} (account @{args.username}, user id {args.user_id}); Ctrl-C stops.")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        fake.stop()
-
-
-if __name__ == "__main__":
-    main()

@@ -9,30 +9,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import channel_selectors
-from .models import MonitoringHit, Role
-from .permissions import can_use_inbox, can_work, roles
-from .services.base import ServiceError
-from .services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
+from ..models import MonitoringHit, Role
+from ..permissions import can_work, roles
+from ..selectors.channels import accounts_overview, monitoring_counts, monitoring_hits, visible_hits
+from ..services.base import ServiceError
+from ..services.monitoring import monitoring_hit_dismiss, monitoring_hit_promote
+from .common import require_inbox
 
 
 @login_required
 def accounts(request):
     if Role.ADMIN not in roles(request.user):
         raise PermissionDenied(_("Only functional admins see the accounts."))
-    return render(request, "inbox/accounts.html", {"accounts": channel_selectors.accounts_overview()})
+    return render(request, "inbox/accounts.html", {"accounts": accounts_overview()})
 
 
 @login_required
 def monitoring(request):
-    if not can_use_inbox(request.user):
-        raise PermissionDenied(_("You have no role in the webcare inbox."))
+    require_inbox(request.user)
     state = request.GET.get("state", MonitoringHit.State.NEW)
     if state not in MonitoringHit.State.values:
         state = MonitoringHit.State.NEW
     context = {
-        "hits": channel_selectors.monitoring_hits(user=request.user, state=state),
-        "counts": channel_selectors.monitoring_counts(user=request.user),
+        "hits": monitoring_hits(user=request.user, state=state),
+        "counts": monitoring_counts(user=request.user),
         "state": state,
         "states": MonitoringHit.State.choices,
     }
@@ -45,7 +45,7 @@ def _decide(service):
     def view(request, pk: int):
         if not can_work(request.user):
             raise PermissionDenied
-        if not channel_selectors.visible_hits(request.user).filter(pk=pk).exists():
+        if not visible_hits(request.user).filter(pk=pk).exists():
             raise Http404
         try:
             result = service(hit_id=pk, user=request.user)

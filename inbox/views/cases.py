@@ -27,24 +27,18 @@ from cases.models import Case
 from cases.suggest import suggest_category, suggest_location
 from cases.workflow import Status, allowed_next
 
-from . import selectors
-from .permissions import can_use_inbox, can_view_case, can_work, can_work_on
-from .platforms import reply_rules
-from .services.base import ServiceError
-from .services.case_links import case_status_tell, conversation_case_link, conversation_case_register
-from .views import _conversation_or_404
-
-
-def _workable_conversation(request, pk: int):
-    conversation = _conversation_or_404(request, pk)
-    if not can_work_on(request.user, conversation):
-        raise PermissionDenied
-    return conversation
+from ..permissions import can_view_case, can_work, can_work_on
+from ..placeholders import reply_with_case_number
+from ..platforms import reply_rules
+from ..selectors.cases import case_conversations, conversation_prefill_text
+from ..services.base import ServiceError
+from ..services.case_links import case_status_tell, conversation_case_link, conversation_case_register
+from .common import require_inbox, workable_conversation_or_403
 
 
 def _prefill(conversation) -> dict:
     """Triage's suggestions when the conversation has them, else guesses from the citizen's text."""
-    text = selectors.conversation_prefill_text(conversation)
+    text = conversation_prefill_text(conversation)
     hint_category = getattr(conversation, "category", "") or ""
     hint_location = getattr(conversation, "location", "") or ""
     return {
@@ -67,7 +61,7 @@ def _register_context(conversation, form) -> dict:
 @login_required
 def case_register(request, pk: int):
     """GET: the prefilled form (a fragment for htmx, a page without). POST: register the case."""
-    conversation = _workable_conversation(request, pk)
+    conversation = workable_conversation_or_403(request, pk)
     if request.method != "POST":
         form = CaseRegisterForm(initial=_prefill(conversation))
         template = "cases/_register_form.html" if request.htmx else "cases/register.html"
@@ -86,11 +80,15 @@ def case_register(request, pk: int):
             if not request.htmx:
                 messages.success(request, notice)
                 return redirect("inbox:conversation", pk=conversation.pk)
-            typed = request.POST.get("reply", "").strip()  # what the agent had in the reply box
+            # What the agent had in the reply box, and where the cursor was.
+            typed = request.POST.get("reply", "")
+            cursor = request.POST.get("reply_cursor", "")
             context = {
                 "case": case,
                 "conversation": conversation,
-                "reply_text": f"{typed}\n\n{notice}" if typed else notice,
+                "reply_text": reply_with_case_number(
+                    typed, number=case.number, notice=notice, cursor=int(cursor) if cursor.isdigit() else None
+                ),
                 "reply_max_length": reply_rules(conversation.account.platform).max_length,
             }
             return render(request, "cases/_registered.html", context)
@@ -102,7 +100,7 @@ def case_register(request, pk: int):
 @login_required
 @require_POST
 def case_link(request, pk: int):
-    conversation = _workable_conversation(request, pk)
+    conversation = workable_conversation_or_403(request, pk)
     form = CaseLinkForm(request.POST)
     error = _("Type a case number.")
     if form.is_valid():
@@ -122,8 +120,7 @@ def case_link(request, pk: int):
 
 
 def _case_or_404(request, number: str) -> Case:
-    if not can_use_inbox(request.user):
-        raise PermissionDenied(_("You have no role in the webcare inbox."))
+    require_inbox(request.user)
     case = case_selectors.case_by_number(number)
     if case is None or not can_view_case(request.user, case):
         raise Http404(_("No case with number %(number)s.") % {"number": number[:60]})
@@ -131,7 +128,7 @@ def _case_or_404(request, number: str) -> Case:
 
 
 def _case_context(request, case: Case, **extra) -> dict:
-    conversations = selectors.case_conversations(user=request.user, case=case)
+    conversations = case_conversations(user=request.user, case=case)
     contacts = case_selectors.case_contacts(case)
     tell_to = conversations[0] if conversations else None
     last_manual = contacts[-1] if contacts else None
@@ -223,7 +220,7 @@ def case_tell(request, number: str):
     form = TellForm(request.POST)
     if not form.is_valid():
         return _case_action_done(request, case, error=_("Write the message first."))
-    conversation = _workable_conversation(request, form.cleaned_data["conversation"])
+    conversation = workable_conversation_or_403(request, form.cleaned_data["conversation"])
     try:
         case_status_tell(
             case_id=case.pk,
@@ -251,8 +248,7 @@ def case_retry(request, number: str):
 
 @login_required
 def case_search(request):
-    if not can_use_inbox(request.user):
-        raise PermissionDenied(_("You have no role in the webcare inbox."))
+    require_inbox(request.user)
     form = CaseSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     case = case_selectors.case_by_number(query) if query else None

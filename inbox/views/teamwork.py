@@ -1,5 +1,5 @@
-"""Screens for working together: notes, escalation to the adviser on duty, forwarding to a
-wijkbureau, the duty roster, notifications, typing markers and calamity clusters."""
+"""Working together: notes, escalation to the adviser on duty, forwarding to a wijkbureau, typing
+markers, the duty roster, escalations, notifications, the top bar and calamity clusters."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,26 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
-from .permissions import can_hand_back, can_see_escalations, can_work, can_work_on
-from .services.base import ServiceError
-from .services.bulk import cluster_answer
-from .services.notifications import notifications_mark_read
-from .services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
-from .typing import typing_mark, typing_others
-from .views import _conversation_or_404, _require_inbox
-
-
-def _workable_or_403(request, pk: int):
-    conversation = _conversation_or_404(request, pk)
-    if not can_work_on(request.user, conversation):
-        raise PermissionDenied
-    return conversation
+from ..permissions import can_hand_back, can_see_escalations, can_work, can_work_on
+from ..selectors import teamwork as teamwork_selectors
+from ..selectors.conversation import conversation_get
+from ..services.base import ServiceError
+from ..services.bulk import cluster_answer
+from ..services.notifications import notifications_mark_read
+from ..services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
+from ..typing import typing_mark, typing_others
+from .common import conversation_or_404, require_inbox, workable_conversation_or_403
 
 
 def _back(request, pk: int):
     """To the conversation if this user may still see it (a forward can take it out of sight)."""
-    if selectors.conversation_get(user=request.user, conversation_id=pk) is not None:
+    if conversation_get(user=request.user, conversation_id=pk) is not None:
         return redirect("inbox:conversation", pk=pk)
     return redirect("inbox:queue")
 
@@ -37,11 +31,9 @@ def _back(request, pk: int):
 @login_required
 @require_POST
 def note(request, pk: int):
-    conversation = _workable_or_403(request, pk)
+    conversation = workable_conversation_or_403(request, pk)
     try:
-        note_add(
-            conversation_id=conversation.pk, user=request.user, text=request.POST.get("note", "")
-        )
+        note_add(conversation_id=conversation.pk, user=request.user, text=request.POST.get("note", ""))
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
@@ -52,7 +44,7 @@ def note(request, pk: int):
 @login_required
 @require_POST
 def escalate(request, pk: int):
-    conversation = _workable_or_403(request, pk)
+    conversation = workable_conversation_or_403(request, pk)
     try:
         event = conversation_escalate(
             conversation_id=conversation.pk, user=request.user, question=request.POST.get("question", "")
@@ -79,7 +71,7 @@ def escalate(request, pk: int):
 @login_required
 @require_POST
 def hand_back(request, pk: int):
-    conversation = _conversation_or_404(request, pk)
+    conversation = conversation_or_404(request, pk)
     if not can_hand_back(request.user, conversation):
         raise PermissionDenied
     try:
@@ -96,7 +88,7 @@ def hand_back(request, pk: int):
 @login_required
 @require_POST
 def forward(request, pk: int):
-    conversation = _workable_or_403(request, pk)
+    conversation = workable_conversation_or_403(request, pk)
     try:
         team_id = int(request.POST.get("team", ""))
     except ValueError:
@@ -119,7 +111,7 @@ def forward(request, pk: int):
 @login_required
 def typing(request, pk: int):
     """POST: I am typing (a ping every few seconds). GET: who else is typing, for the live page."""
-    conversation = _conversation_or_404(request, pk)
+    conversation = conversation_or_404(request, pk)
     if request.method == "POST":
         if not can_work_on(request.user, conversation):
             raise PermissionDenied
@@ -132,11 +124,11 @@ def typing(request, pk: int):
 @login_required
 @require_GET
 def roster(request):
-    _require_inbox(request.user)
+    require_inbox(request.user)
     return render(
         request,
         "inbox/roster.html",
-        {"on_duty": selectors.adviser_on_duty(), "shifts": selectors.roster(days=14)},
+        {"on_duty": teamwork_selectors.adviser_on_duty(), "shifts": teamwork_selectors.roster(days=14)},
     )
 
 
@@ -150,21 +142,23 @@ def escalations(request):
         request,
         "inbox/escalations.html",
         {
-            "conversations": selectors.escalations(user=request.user, mine_only=mine_only),
+            "conversations": teamwork_selectors.escalations(user=request.user, mine_only=mine_only),
             "mine_only": mine_only,
-            "on_duty": selectors.adviser_on_duty(),
+            "on_duty": teamwork_selectors.adviser_on_duty(),
         },
     )
 
 
 @login_required
 def notifications(request):
-    _require_inbox(request.user)
+    require_inbox(request.user)
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("teamwork:notifications")
     return render(
-        request, "inbox/notifications.html", {"notifications": selectors.notifications(user=request.user)}
+        request,
+        "inbox/notifications.html",
+        {"notifications": teamwork_selectors.notifications(user=request.user)},
     )
 
 
@@ -172,13 +166,13 @@ def notifications(request):
 @require_GET
 def topbar(request):
     """The live bit of the top bar: unread notifications and who is on duty."""
-    _require_inbox(request.user)
+    require_inbox(request.user)
     return render(
         request,
         "inbox/_topbar_live.html",
         {
-            "unread": selectors.unread_notification_count(user=request.user),
-            "on_duty": selectors.adviser_on_duty(),
+            "unread": teamwork_selectors.unread_notification_count(user=request.user),
+            "on_duty": teamwork_selectors.adviser_on_duty(),
         },
     )
 
@@ -186,11 +180,15 @@ def topbar(request):
 @login_required
 @require_GET
 def clusters(request):
-    _require_inbox(request.user)
+    require_inbox(request.user)
     return render(
         request,
         "inbox/_clusters_list.html",
-        {"clusters": selectors.conversation_clusters(user=request.user) if can_work(request.user) else []},
+        {
+            "clusters": teamwork_selectors.conversation_clusters(user=request.user)
+            if can_work(request.user)
+            else []
+        },
     )
 
 
@@ -206,19 +204,21 @@ def _ids(values) -> list[int]:
 @login_required
 def cluster(request):
     """One cluster: its conversations side by side, one answer for all, and close them together."""
-    _require_inbox(request.user)
+    require_inbox(request.user)
     if not can_work(request.user):
         raise PermissionDenied
     if request.method != "POST":
         ids = _ids(request.GET.getlist("ids"))
-        members = selectors.cluster_members(user=request.user, conversation_ids=ids)
+        members = teamwork_selectors.cluster_members(user=request.user, conversation_ids=ids)
         return render(request, "inbox/cluster.html", {"members": members, "text": ""})
-    chosen = selectors.cluster_members(user=request.user, conversation_ids=_ids(request.POST.getlist("ids")))
+    chosen = teamwork_selectors.cluster_members(
+        user=request.user, conversation_ids=_ids(request.POST.getlist("ids"))
+    )
     chosen = [c for c in chosen if can_work_on(request.user, c)]
     text = request.POST.get("text", "")
     if not chosen or not text.strip():
         messages.error(request, _("Choose at least one conversation and write the answer."))
-        members = selectors.cluster_members(
+        members = teamwork_selectors.cluster_members(
             user=request.user, conversation_ids=_ids(request.POST.getlist("all"))
         )
         return render(request, "inbox/cluster.html", {"members": members, "text": text}, status=422)

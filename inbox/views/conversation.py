@@ -1,87 +1,43 @@
-"""The agents' screens: the shared queue and a conversation. Permission checks live here (4xx)."""
+"""One conversation: its page (live via htmx), claim, release, close, reopen, reply, retry and hiding a comment."""
 
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from . import selectors
-from .forms import QueueFilterForm, ReplyForm
-from .models import Message
-from .permissions import can_use_inbox, can_work, can_work_on, visible_conversations
-from .platforms import PlatformRefused, comment_moderation, reply_rules
-from .services.base import ServiceError
-from .services.claims import conversation_claim, conversation_release, conversation_take_next
-from .services.lifecycle import conversation_close, conversation_reopen
-from .services.moderation import comment_hidden_record
-from .services.notifications import notifications_mark_read
-from .services.outbox import reply_queue, reply_retry
-from .workflow import State
-
-
-def _require_inbox(user) -> None:
-    if not can_use_inbox(user):
-        raise PermissionDenied(_("You have no role in the webcare inbox."))
-
-
-@login_required
-def queue(request):
-    _require_inbox(request.user)
-    filter_name, team_slug = QueueFilterForm(request.GET).cleaned()
-    version = selectors.queue_version(user=request.user, filter_name=filter_name, team_slug=team_slug)
-    if request.htmx and request.GET.get("v") == version:
-        return HttpResponse(status=204)  # unchanged: htmx keeps what it shows
-    context = {
-        "conversations": selectors.queue_conversations(
-            user=request.user, filter_name=filter_name, team_slug=team_slug
-        ),
-        "counts": selectors.queue_counts(user=request.user),
-        "filter_name": filter_name,
-        "team_slug": team_slug,
-        "teams": selectors.team_choices(),
-        "version": version,
-    }
-    template = "inbox/queue.html#queue-live" if request.htmx and "v" in request.GET else "inbox/queue.html"
-    return render(request, template, context)
-
-
-@login_required
-@require_POST
-def take_next(request):
-    if not can_work(request.user):
-        raise PermissionDenied
-    conversation = conversation_take_next(
-        user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
-    )
-    if conversation is None:
-        messages.info(request, _("Nothing left in the queue for you."))
-        return redirect("inbox:queue")
-    return redirect("inbox:conversation", pk=conversation.pk)
-
-
-def _conversation_or_404(request, pk: int):
-    _require_inbox(request.user)
-    conversation = selectors.conversation_get(user=request.user, conversation_id=pk)
-    if conversation is None:
-        raise Http404(_("No such conversation, or not one you may see."))
-    return conversation
+from ..forms import ReplyForm
+from ..models import Message
+from ..permissions import can_work_on, holder_allows
+from ..platforms import PlatformRefused, comment_moderation, reply_rules
+from ..selectors.conversation import (
+    contact_history,
+    conversation_thread,
+    conversation_timeline,
+)
+from ..services.base import OutdatedThread, ServiceError
+from ..services.claims import conversation_claim, conversation_release
+from ..services.lifecycle import conversation_close, conversation_reopen
+from ..services.moderation import comment_hidden_record
+from ..services.notifications import notifications_mark_read
+from ..services.outbox import reply_queue, reply_retry
+from .common import conversation_or_404, workable_conversation_or_403
 
 
 def _conversation_context(request, conversation, **extra):
     rules = reply_rules(conversation.account.platform)
     return {
         "conversation": conversation,
-        "thread": selectors.conversation_thread(conversation),
-        "timeline": selectors.conversation_timeline(conversation),
-        "history": selectors.contact_history(user=request.user, conversation=conversation),
+        "thread": conversation_thread(conversation),
+        "timeline": conversation_timeline(conversation),
+        "history": contact_history(user=request.user, conversation=conversation),
         "can_work": can_work_on(request.user, conversation),
+        # The holder rule's answer: whether this user may act on the conversation as it is held now.
+        "may_act": holder_allows(request.user, conversation),
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,
         "reply_count_rules": json.dumps(rules.client_rules) if rules.client_rules else "",
@@ -94,7 +50,7 @@ def _conversation_context(request, conversation, **extra):
 
 @login_required
 def conversation(request, pk: int):
-    conversation = _conversation_or_404(request, pk)
+    conversation = conversation_or_404(request, pk)
     if request.htmx and "v" in request.GET:
         if request.GET["v"] == f"{conversation.updated_at.timestamp():.6f}":
             return HttpResponse(status=204)
@@ -110,7 +66,7 @@ def _after_action(request, pk: int, error: str = ""):
         if error:
             response = render(request, "inbox/_flash.html", {"error": error}, status=409)
             return reswap(retarget(response, "#flash"), "innerHTML")
-        conversation = _conversation_or_404(request, pk)
+        conversation = conversation_or_404(request, pk)
         return render(request, "inbox/conversation.html#live", _conversation_context(request, conversation))
     if error:
         messages.error(request, error)
@@ -121,9 +77,7 @@ def _action(service):
     @login_required
     @require_POST
     def view(request, pk: int):
-        conversation = _conversation_or_404(request, pk)
-        if not can_work_on(request.user, conversation):
-            raise PermissionDenied
+        conversation = workable_conversation_or_403(request, pk)
         try:
             service(conversation_id=conversation.pk, user=request.user)
         except ServiceError as exc:
@@ -143,9 +97,7 @@ reopen = _action(conversation_reopen)
 @login_required
 @require_POST
 def reply(request, pk: int):
-    conversation = _conversation_or_404(request, pk)
-    if not can_work_on(request.user, conversation):
-        raise PermissionDenied
+    conversation = workable_conversation_or_403(request, pk)
     form = ReplyForm(request.POST)
     error = ""
     if form.is_valid():
@@ -156,26 +108,28 @@ def reply(request, pk: int):
                 text=form.cleaned_data["text"],
                 private=form.cleaned_data["private"],
                 last_seen_message_id=form.cleaned_data["last_seen"],
+                confirmed_newer=form.cleaned_data["confirm_newer"],
             )
+        except OutdatedThread as exc:
+            error, status = str(exc), 409
         except ServiceError as exc:
-            error = str(exc)
+            error, status = str(exc), 422
     else:
-        error = _("Write a reply first.")
+        error, status = _("Write a reply first."), 422
     if not error:
         return _after_action(request, pk)
+    outdated = status == 409
     if request.htmx:
-        response = render(request, "inbox/_flash.html", {"error": error}, status=422)
+        response = render(request, "inbox/_flash.html", {"error": error, "outdated": outdated}, status=status)
         return reswap(retarget(response, "#reply-errors"), "innerHTML")
-    context = _conversation_context(request, conversation, form=form, reply_error=error)
-    return render(request, "inbox/conversation.html", context, status=422)
+    context = _conversation_context(request, conversation, form=form, reply_error=error, outdated=outdated)
+    return render(request, "inbox/conversation.html", context, status=status)
 
 
 @login_required
 @require_POST
 def retry_reply(request, pk: int, message_id: int):
-    conversation = _conversation_or_404(request, pk)
-    if not can_work_on(request.user, conversation):
-        raise PermissionDenied
+    conversation = workable_conversation_or_403(request, pk)
     if not Message.objects.filter(pk=message_id, conversation=conversation).exists():
         raise Http404
     try:
@@ -189,9 +143,7 @@ def retry_reply(request, pk: int, message_id: int):
 @require_POST
 def hide_comment(request, pk: int, message_id: int):
     """Hide (hidden=1) or show again (hidden=0) a citizen's public comment on the platform."""
-    conversation = _conversation_or_404(request, pk)
-    if not can_work_on(request.user, conversation):
-        raise PermissionDenied
+    conversation = workable_conversation_or_403(request, pk)
     message = Message.objects.filter(
         pk=message_id, conversation=conversation, direction=Message.Direction.INBOUND
     ).first()
@@ -206,7 +158,3 @@ def hide_comment(request, pk: int, message_id: int):
         return _after_action(request, pk, error=str(exc))
     comment_hidden_record(message_id=message.pk, user=request.user, hidden=hidden)
     return _after_action(request, pk)
-
-
-def home(request):
-    return redirect(reverse("inbox:queue"))

@@ -1,0 +1,230 @@
+"""The queue and its conversations in the API: list, read, claim, release, reply, close, notes, escalation,
+hand-back and forwarding. The same permissions as the screens."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from ..models import Team
+from ..permissions import can_hand_back
+from ..selectors.conversation import conversation_thread, conversation_timeline
+from ..selectors.queue import QUEUE_FILTERS, queue_queryset
+from ..services.claims import conversation_claim, conversation_release
+from ..services.lifecycle import conversation_close
+from ..services.outbox import reply_queue
+from ..services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
+from .access import require_inbox, visible_conversation, workable_conversation
+from .schemas import ERRORS, ConversationRef
+
+router = Router()
+
+
+class ConversationOut(ConversationRef):
+    team: str
+    assignee: str | None
+    priority: int
+    due_at: dt.datetime | None
+    first_response_at: dt.datetime | None
+    preview: str = ""
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team.slug
+
+    @staticmethod
+    def resolve_assignee(obj):
+        return obj.assignee.get_username() if obj.assignee else None
+
+    @staticmethod
+    def resolve_preview(obj):
+        return getattr(obj, "preview", "") or ""
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str
+    platform_id: str | None
+    text: str
+    author_name: str
+    created_at: dt.datetime
+    send_status: str
+    send_error: str
+
+
+class EventOut(Schema):
+    kind: str
+    actor: str | None
+    from_state: str
+    to_state: str
+    data: dict
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.get_username() if obj.actor else None
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+    timeline: list[EventOut]
+
+    @staticmethod
+    def resolve_messages(obj):
+        return conversation_thread(obj)
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return conversation_timeline(obj)
+
+
+class ReplyIn(Schema):
+    text: str
+    # The id of the newest message the writer saw: refused (409) if the citizen wrote since.
+    last_seen_message_id: int | None = None
+
+
+class NoteIn(Schema):
+    text: str
+
+
+class EscalateIn(Schema):
+    question: str
+
+
+class ForwardIn(Schema):
+    team: str  # the wijkbureau's slug
+    note: str
+
+
+class AdviceIn(Schema):
+    advice: str
+
+
+# Operation ids are the API's public names (clients generate code from them): set here, not derived
+# from this module's path.
+
+
+@router.get(
+    "/conversations",
+    response={200: list[ConversationOut], **ERRORS},
+    summary="The queue, with its filters",
+    operation_id="inbox_api_list_conversations",
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_conversations(request, filter: str = "all", team: str = ""):
+    require_inbox(request)
+    if filter not in QUEUE_FILTERS:
+        raise HttpError(422, f"filter must be one of {', '.join(QUEUE_FILTERS)}")
+    return queue_queryset(user=request.user, filter_name=filter, team_slug=team)
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    response={200: ConversationDetailOut, **ERRORS},
+    operation_id="inbox_api_get_conversation",
+)
+def get_conversation(request, conversation_id: int):
+    return visible_conversation(request, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/claim",
+    response={200: ConversationDetailOut, **ERRORS},
+    operation_id="inbox_api_claim_conversation",
+)
+def claim_conversation(request, conversation_id: int):
+    conversation = workable_conversation(request, conversation_id)
+    conversation_claim(conversation_id=conversation.pk, user=request.user)
+    return visible_conversation(request, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/release",
+    response={200: ConversationDetailOut, **ERRORS},
+    operation_id="inbox_api_release_conversation",
+)
+def release_conversation(request, conversation_id: int):
+    conversation = workable_conversation(request, conversation_id)
+    conversation_release(conversation_id=conversation.pk, user=request.user)
+    return visible_conversation(request, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/reply",
+    response={201: MessageOut, **ERRORS},
+    operation_id="inbox_api_reply_to_conversation",
+)
+def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
+    conversation = workable_conversation(request, conversation_id)
+    message = reply_queue(
+        conversation_id=conversation.pk,
+        user=request.user,
+        text=payload.text,
+        last_seen_message_id=payload.last_seen_message_id,
+    )
+    return Status(201, message)
+
+
+@router.post(
+    "/conversations/{conversation_id}/close",
+    response={200: ConversationDetailOut, **ERRORS},
+    operation_id="inbox_api_close_conversation",
+)
+def close_conversation(request, conversation_id: int):
+    conversation = workable_conversation(request, conversation_id)
+    conversation_close(conversation_id=conversation.pk, user=request.user)
+    return visible_conversation(request, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/notes",
+    response={201: EventOut, **ERRORS},
+    summary="Add an internal note (never sent to the citizen)",
+    operation_id="inbox_api_add_note",
+)
+def add_note(request, conversation_id: int, payload: NoteIn):
+    conversation = workable_conversation(request, conversation_id)
+    return Status(201, note_add(conversation_id=conversation.pk, user=request.user, text=payload.text))
+
+
+@router.post(
+    "/conversations/{conversation_id}/escalate",
+    response={200: ConversationDetailOut, **ERRORS},
+    summary="Escalate to the adviser on duty (or the comms team when nobody is on duty)",
+    operation_id="inbox_api_escalate_conversation",
+)
+def escalate_conversation(request, conversation_id: int, payload: EscalateIn):
+    conversation = workable_conversation(request, conversation_id)
+    conversation_escalate(conversation_id=conversation.pk, user=request.user, question=payload.question)
+    return visible_conversation(request, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/hand-back",
+    response={200: ConversationDetailOut, **ERRORS},
+    summary="Adviser: hand an escalation back to the agent with advice",
+    operation_id="inbox_api_hand_back_conversation",
+)
+def hand_back_conversation(request, conversation_id: int, payload: AdviceIn):
+    conversation = visible_conversation(request, conversation_id)
+    if not can_hand_back(request.user, conversation):
+        raise PermissionDenied("Only a communications adviser can hand an escalation back.")
+    escalation_hand_back(conversation_id=conversation.pk, user=request.user, advice=payload.advice)
+    return visible_conversation(request, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/forward",
+    response={200: EventOut, **ERRORS},
+    summary="Forward to a wijkbureau's queue with a note",
+    operation_id="inbox_api_forward_conversation",
+)
+def forward_conversation(request, conversation_id: int, payload: ForwardIn):
+    conversation = workable_conversation(request, conversation_id)
+    team = Team.objects.filter(slug=payload.team).first()
+    return conversation_forward(
+        conversation_id=conversation.pk, user=request.user, team_id=team.pk if team else 0, note=payload.note
+    )
