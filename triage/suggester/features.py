@@ -4,6 +4,7 @@ the addressed account and a few marks (question, exclamation, case number, link,
 The analysers are module-level functions so that a fitted vectoriser pickles by reference.
 """
 
+import math
 import re
 from functools import lru_cache
 
@@ -13,8 +14,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from . import rules
-from .text import normalise, words
+from .text import STOPWORDS, normalise, words
 
+# What every known place name is replaced by before the model reads a text (see linear.Places).
+PLACE_MASK = "plek"
 # The weight of one signal next to the two tf-idf blocks (each of length one).
 SIGNAL_SCALE = 0.5
 _CASE_NUMBER = re.compile(r"(?i)zaak\W{0,3}(nummer\W{0,3})?\d{4}\W{0,3}\d{7}|\b20\d\d\W{0,3}\d{7}\b")
@@ -107,6 +110,39 @@ class Featurizer:
         ]
         return sparse.hstack(blocks).tocsr()
 
+    def transform_one(self, doc: tuple[str, str]) -> sparse.csr_matrix:
+        """The same as `transform([doc])`, without scikit-learn's input checks: one message at a time
+        is what ingest does, and those checks cost more than the arithmetic."""
+        columns: dict[int, float] = {}
+        offset = 0
+        for vectorizer, tokens, weighted in (
+            (self.words, word_analyser(doc), True),
+            (self.chars, self._char_analyser()(doc), True),
+            (self.signals, signal_analyser(doc), False),
+        ):
+            vocabulary = vectorizer.vocabulary_
+            counts: dict[int, int] = {}
+            for token in tokens:
+                index = vocabulary.get(token)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if weighted:
+                idf = vectorizer.idf_
+                values = {i: (1.0 + math.log(n)) * idf[i] for i, n in counts.items()}
+                norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
+                columns.update({offset + i: v / norm for i, v in values.items()})
+            else:
+                columns.update({offset + i: SIGNAL_SCALE for i in counts})
+            offset += len(vocabulary)
+        indices = sorted(columns)
+        data = np.array([columns[i] for i in indices], dtype=np.float64)
+        return sparse.csr_matrix((data, indices, [0, len(indices)]), shape=(1, offset))
+
+    def _char_analyser(self):
+        if getattr(self, "_chars_analyse", None) is None:
+            self._chars_analyse = self.chars.build_analyzer()
+        return self._chars_analyse
+
     def size(self) -> int:
         return len(self.words.vocabulary_) + len(self.chars.vocabulary_) + len(self.signals.vocabulary_)
 
@@ -115,10 +151,11 @@ class Featurizer:
         linear head's weights can be read back as "the words behind it"."""
         word_vocab, char_vocab = self.words.vocabulary_, self.chars.vocabulary_
         offset = len(word_vocab)
-        char_analyse = self.chars.build_analyzer()
+        char_analyse = self._char_analyser()
         result, seen = [], set()
         for word in re.findall(r"[^\W_]+", normalise(text)):
-            if word in seen or len(word) < 2:
+            # Function words carry weight through their n-grams but explain nothing to an agent.
+            if word in seen or len(word) < 3 or word in STOPWORDS or word == PLACE_MASK:
                 continue
             seen.add(word)
             columns = [word_vocab[stem(word)]] if stem(word) in word_vocab else []

@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from . import rules
-from .features import Featurizer, top_words
+from .features import PLACE_MASK, Featurizer, top_words
 from .model import CATEGORIES, TYPES, Example, Suggestion
 from .text import padded
 
@@ -59,7 +59,11 @@ class Head:
         return self.name in ("urgent", "escalate")
 
     def scores(self, X) -> np.ndarray:
-        return np.asarray(X @ self.coef.T) + self.intercept
+        if getattr(self, "_coef_t", None) is None or self._coef_t.shape[0] != self.coef.shape[1]:
+            self._coef_t = np.ascontiguousarray(
+                self.coef.T
+            )  # a copy per call would cost more than the product
+        return np.asarray(X @ self._coef_t) + self.intercept
 
     def probabilities(self, X) -> np.ndarray:
         """Calibrated: for a flag the probability of yes per row, else one row per message."""
@@ -221,7 +225,7 @@ class Places:
         urgent, so one urgent report on a street must not make the next message there urgent."""
         if self._pattern is None:
             return text
-        return self._pattern.sub(" plek", padded(text)).strip()
+        return self._pattern.sub(" " + PLACE_MASK, padded(text)).strip()
 
 
 class LinearSuggester:
@@ -244,7 +248,7 @@ class LinearSuggester:
     def suggest(self, text: str, *, to: str | None = None) -> Suggestion:
         text = str(text or "")[:5000]  # a long Facebook post says what it is about early on
         masked = self.places.masked(text)
-        X = self.featurizer.transform([(masked, to)])
+        X = self.featurizer.transform_one((masked, to))
         row = X[0]
         words = self.featurizer.word_features(masked)
         reasons: dict = {"confidence": {}, "uncertain": []}
@@ -268,9 +272,12 @@ class LinearSuggester:
             flags[name] = head is not None and p >= head.threshold
             reasons[f"p_{name}"] = round(p, 3)
             reasons["confidence"][name] = round(p if flags[name] else 1 - p, 3)
-            reasons[f"{name}_words"] = (
-                top_words(words, row, head.weights_for(0)) or rules_hits(name, text) if flags[name] else []
-            )
+            if flags[name]:
+                # The hits in the word list first: the words an agent recognises as the alarm.
+                found = rules_hits(name, text) + top_words(words, row, head.weights_for(0))
+                reasons[f"{name}_words"] = list(dict.fromkeys(found))[:5]
+            else:
+                reasons[f"{name}_words"] = []
         if flags["urgent"] and picked["type"] != "melding":
             picked["type"] = "melding"  # an urgent message is always a report
             reasons["uncertain"] = [f for f in reasons["uncertain"] if f != "type"]
