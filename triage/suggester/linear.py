@@ -212,7 +212,8 @@ class Places:
         return cls(dict(sorted(learnt.items())))
 
     def wijk(self, text: str) -> tuple[str | None, str]:
-        """The wijk of the longest place named (the hand-made list first), and that place."""
+        """The wijk of the longest place named (the hand-made list first), and that place; none when a
+        place that spans wijken (the Waterlinieweg) is named at least as fully."""
         haystack = padded(text)
         for places in (self.hand, self.learnt):
             best = max((key for key in places if f" {key} " in haystack), key=len, default="")
