@@ -14,7 +14,7 @@ SOAK_MINUTES ?= 10
 SOAK_PORT ?= 8765
 export PORT HOST DEMO_PASSWORD
 
-.PHONY: run soak test install messages migrate seed lint bench clean
+.PHONY: run soak test install messages model migrate seed lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ install: $(VENV)/.installed
 messages: install
 	$(BIN)/pybabel --quiet compile --domain django --directory locale
 
-migrate: install messages
+# The triage model is built from the training files in the repository, never committed; this
+# rebuilds it only when they (or the code reading them) changed.
+model: install
+	$(BIN)/python manage.py triage_train --if-stale
+
+migrate: install messages model
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
@@ -46,7 +51,7 @@ run: seed
 soak: messages
 	$(BIN)/python manage.py soak --minutes $(SOAK_MINUTES) --port $(SOAK_PORT)
 
-test: messages
+test: messages model
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install

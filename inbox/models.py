@@ -228,6 +228,7 @@ class Event(models.Model):
         ESCALATED = "escalated", _("Escalated to the adviser")
         HANDED_BACK = "handed_back", _("Handed back with advice")
         FORWARDED = "forwarded", _("Forwarded")
+        REROUTED = "rerouted", _("Re-routed by the routing rules")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

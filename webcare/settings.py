@@ -196,6 +196,7 @@ CELERY_BEAT_SCHEDULE = {
     "push-case-statuses": {"task": "cases.tasks.status_push_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
     "push-pending-klantcontacten": {"task": "klantcontacten.tasks.push_pending", "schedule": 300.0},
+    "triage-retrain": {"task": "triage.tasks.retrain", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
@@ -207,6 +208,8 @@ INBOX_REOPEN_WINDOW_DAYS = int(os.environ.get("INBOX_REOPEN_WINDOW_DAYS", "14"))
 INBOX_WORKDAY_START = os.environ.get("INBOX_WORKDAY_START", "08:30")
 INBOX_WORKDAY_END = os.environ.get("INBOX_WORKDAY_END", "17:00")
 INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
+# How often a process asks the database whether the nightly retraining kept a newer triage model.
+TRIAGE_MODEL_CHECK_SECONDS = float(os.environ.get("TRIAGE_MODEL_CHECK_SECONDS", "60"))
 # The municipality's own calendar on top of the NL public holidays: extra closed days as MM-DD
 # (every year, e.g. 05-05 for Liberation Day) or YYYY-MM-DD, and holidays it works on anyway, by
 # the `holidays` package's English name (e.g. "Good Friday").
