@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from cases.models import Category
 from inbox.services.lifecycle import conversation_close
 from klantcontacten.models import Klantcontact, KlantcontactEvent
 from klantcontacten.services import PUSH_TASK
@@ -44,7 +45,7 @@ def test_the_task_registers_klantcontact_betrokkene_adres_and_actor(openklant, a
         "nummer": None,
         "referentienummer": klantcontact.referentienummer,
         "kanaal": "Sandbox",
-        "onderwerp": "Wegen en stoepen",  # the category triage suggested
+        "onderwerp": Category(answered.triage.suggested["category"]).label,  # the category triage suggested
         "inhoud": "Er ligt een omgevallen boom op het fietspad.",
         "reactie": "Dank u, we sturen iemand langs.",
         "indicatieContactGelukt": True,
