@@ -1,4 +1,5 @@
-"""Writes of the reports app: freezing a day's figures, raising a peak alert once."""
+"""Writes of the reports app: freezing a day's figures (and thawing it when late items change it),
+raising a peak alert once."""
 
 import datetime as dt
 import logging
@@ -11,7 +12,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inbox.models import Conversation, Role
+from inbox.models import Account, Conversation, Role
 from inbox.selectors.teamwork import adviser_on_duty
 
 from .models import DailySnapshot, PeakAlert
@@ -21,25 +22,44 @@ logger = logging.getLogger(__name__)
 
 
 def snapshot_freeze(*, day: dt.date) -> int:
-    """Freeze `day`'s figures for every scope (only once the day is over). Returns how many were written."""
+    """Freeze `day`'s figures for every scope (only once the day is over). Returns how many were written.
+
+    Every message is stored holding its account's row (a poll's or webhook's ingest, a promoted
+    search hit). Holding every account's row while counting, the snapshot sees each message stored
+    before it, and a message stored after it finds the snapshot and thaws it (`snapshots_thaw`).
+    """
     if day >= timezone.localdate():
         raise ValueError("Only a finished day can be frozen.")
     written = 0
-    for scope in scopes_for_snapshot():
-        figures = day_figures(day, scope, use_snapshot=False)
-        DailySnapshot.objects.update_or_create(date=day, scope=scope.key, defaults={"figures": figures})
-        written += 1
+    with transaction.atomic():
+        list(Account.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        for scope in scopes_for_snapshot():
+            figures = day_figures(day, scope, use_snapshot=False)
+            DailySnapshot.objects.update_or_create(date=day, scope=scope.key, defaults={"figures": figures})
+            written += 1
     return written
+
+
+def snapshots_thaw(day: dt.date) -> int:
+    """A message from `day` arrived after the day ended: drop the snapshots of that day and every
+    day since (the conversation was open through them all), so they are counted live until the
+    nightly backfill freezes them again. Registered as inbox's late-arrival hook (reports/apps.py);
+    runs in the storing transaction. Returns the number of snapshots dropped."""
+    deleted, _by_model = DailySnapshot.objects.filter(date__gte=day).delete()
+    if deleted:
+        logger.info("Late message for %s: %d snapshots thawed", day, deleted)
+    return deleted
 
 
 def snapshots_backfill(*, limit: int = 60) -> int:
     """Freeze finished days that have no snapshot yet, newest first, at most `limit` days a run.
 
-    Nightly this freezes yesterday; on a database with history from before the dashboard it works
-    back a couple of months per night until every day since the first conversation is frozen, so
-    no page has to count a past day live for long. Returns the number of snapshots written.
+    Nightly this freezes yesterday and any day a late message thawed; on a database with history
+    from before the dashboard it works back a couple of months per night until every day since the
+    first conversation is frozen, so no page has to count a past day live for long. Returns the
+    number of snapshots written.
     """
-    first = Conversation.objects.aggregate(first=Min("created_at"))["first"]
+    first = Conversation.objects.aggregate(first=Min("started_at"))["first"]
     if first is None:
         return 0
     first_day = timezone.localtime(first).date()

@@ -47,6 +47,8 @@ def dashboard(request):
             title=_("Intake per hour, against a typical day"),
             compare=numbers["typical_per_hour"],
         ),
+        # Snapshots frozen before the clock figures existed lack them.
+        "clock": figures.get("first_response_clock_minutes") or {},
         "backlog_chart": charts.line(
             [point["backlog"] for point in trend], trend_labels, title=_("Backlog at the end of each day")
         ),
@@ -112,6 +114,7 @@ EXPORT_COLUMNS = [
     "team",
     "state",
     "priority",
+    "started_at",
     "created_at",
     "first_response_at",
     "closed_at",
@@ -129,7 +132,7 @@ def export_csv(request):
     start, _end = selectors.day_bounds(form.cleaned_data["start"])
     _start, end = selectors.day_bounds(form.cleaned_data["end"])
     rows = (
-        Conversation.objects.filter(created_at__gte=start, created_at__lt=end)
+        Conversation.objects.filter(started_at__gte=start, started_at__lt=end)
         .order_by("pk")
         .values_list(
             "pk",
@@ -138,6 +141,7 @@ def export_csv(request):
             "team__slug",
             "state",
             "priority",
+            "started_at",
             "created_at",
             "first_response_at",
             "closed_at",

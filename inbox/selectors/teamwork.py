@@ -95,5 +95,5 @@ def cluster_members(*, user, conversation_ids) -> list[Conversation]:
         .filter(holder_q(user))
         .select_related("account", "contact")
         .annotate(preview=Subquery(latest_inbound.values("text")[:1]))
-        .order_by("created_at", "pk")
+        .order_by("started_at", "pk")
     )
