@@ -195,6 +195,8 @@ INBOX_SENDING_STALE_MINUTES = 10
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
 REPORTS_PEAK_FACTOR = float(os.environ.get("REPORTS_PEAK_FACTOR", "3"))
+# No comparison, so no peak, until this many earlier weeks hold that hour and weekday.
+REPORTS_PEAK_MIN_WEEKS = int(os.environ.get("REPORTS_PEAK_MIN_WEEKS", "4"))
 
 # Cases: numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
 CASES_NUMBER_PREFIX = os.environ.get("CASES_NUMBER_PREFIX", "ZAAK")

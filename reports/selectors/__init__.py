@@ -13,19 +13,34 @@ from .figures import (
     scopes_for_snapshot,
     trend,
 )
-from .intake import intake_per_hour, last_hour_intake, normal_hour_intake, typical_intake_per_hour
+from .intake import (
+    HourBaseline,
+    comparable_weeks,
+    history_start,
+    intake_per_hour,
+    last_hour_intake,
+    normal_hour_intake,
+    peak_banner_alert,
+    peak_began,
+    typical_intake_per_hour,
+)
 
 __all__ = [
     "AGE_BUCKETS",
     "RESPONSE_BUCKETS",
+    "HourBaseline",
     "Scope",
+    "comparable_weeks",
     "data_version",
     "day_bounds",
     "day_figures",
+    "history_start",
     "intake_per_hour",
     "last_hour_intake",
     "normal_hour_intake",
     "open_at",
+    "peak_banner_alert",
+    "peak_began",
     "response_minutes",
     "scopes_for_snapshot",
     "trend",
