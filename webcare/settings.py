@@ -247,6 +247,8 @@ INBOX_CLUSTER_HOURS = int(os.environ.get("INBOX_CLUSTER_HOURS", "48"))
 INBOX_CLUSTER_LIMIT = int(os.environ.get("INBOX_CLUSTER_LIMIT", "500"))
 INBOX_CLUSTER_MIN_SIZE = int(os.environ.get("INBOX_CLUSTER_MIN_SIZE", "3"))
 INBOX_CLUSTER_SIMILARITY = float(os.environ.get("INBOX_CLUSTER_SIMILARITY", "0.5"))
+# Issue 12: the same place (a street, a square) links conversations written within these hours.
+INBOX_CLUSTER_PLACE_HOURS = float(os.environ.get("INBOX_CLUSTER_PLACE_HOURS", "3"))
 # Seconds a "is typing" marker lives without a new keystroke.
 INBOX_TYPING_SECONDS = int(os.environ.get("INBOX_TYPING_SECONDS", "8"))
 # Prefix for links in notification e-mails (e.g. https://webcare.example.nl).
