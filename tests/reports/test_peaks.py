@@ -78,7 +78,8 @@ def test_a_fresh_install_with_a_burst_raises_nothing_and_says_there_is_no_compar
     assert PeakAlert.objects.count() == 0
     assert mail.outbox == []
     assert "nog geen vergelijking: minder dan vier eerdere weken van deze weekdag" in dashboard
-    assert "<small>nog geen vergelijking</small>" in dashboard  # the peak watch: 27 this hour, no normal
+    # The peak watch counts the hour and compares with nothing (the chart's caption said why).
+    assert "Afgelopen uur: 27 berichten (alle kanalen)</small>" in dashboard
     assert 'data-testid="peak-banner"' not in dashboard
     assert 'data-testid="peak-banner"' not in queue
 
@@ -111,7 +112,7 @@ def test_eight_weeks_of_history_and_a_burst_raise_one_banner_and_one_mail(client
     banner = "Piek sinds 10:21: 27 berichten in het uur tot 10:30, normaal ongeveer 2."
     assert banner in queue
     assert banner in dashboard
-    assert "<small>normaal ongeveer 2</small>" in dashboard
+    assert "Afgelopen uur: 27 berichten (alle kanalen) · normaal ongeveer 2</small>" in dashboard
     assert "nog geen vergelijking" not in dashboard
 
     # The peak goes on into the next hour: that hour's alert keeps its start and mails nobody again.
