@@ -1,5 +1,7 @@
 """Teams, channel accounts, contacts, conversations, messages and their timeline."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
 from .workflow import SendStatus, State
+
+# Fetched this long after the platform time: worth telling the reader ("opgehaald 3 dagen later").
+LATE_FETCH = dt.timedelta(hours=1)
 
 
 class Role(models.TextChoices):
@@ -125,6 +130,10 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField()
+    # When the citizen started it: its first message's platform time. Every figure, deadline and age
+    # counts from here, however late we fetched it.
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    # When we fetched it (stored the first message): shown where it differs much from the start.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The case (zaak) this conversation is about, on whatever channel; set by inbox.services.case_links.
     case = models.ForeignKey(
@@ -145,6 +154,12 @@ class Conversation(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.contact}"
+
+    @property
+    def fetched_late_by(self) -> dt.timedelta | None:
+        """How long after the citizen started it we fetched it, when that is long enough to mention."""
+        delay = self.created_at - self.started_at
+        return delay if delay >= LATE_FETCH else None
 
 
 class Message(models.Model):
@@ -197,6 +212,12 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.direction} {self.platform_id or self.pk}"
+
+    @property
+    def fetched_late_by(self) -> dt.timedelta | None:
+        """How long after its platform time we fetched it, when that is long enough to mention."""
+        delay = self.received_at - self.created_at
+        return delay if delay >= LATE_FETCH else None
 
 
 class Event(models.Model):

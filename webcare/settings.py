@@ -229,6 +229,8 @@ POLL_LOCK = os.environ.get("POLL_LOCK", "auto")
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
 REPORTS_PEAK_FACTOR = float(os.environ.get("REPORTS_PEAK_FACTOR", "3"))
+# No comparison, so no peak, until this many earlier weeks hold that hour and weekday.
+REPORTS_PEAK_MIN_WEEKS = int(os.environ.get("REPORTS_PEAK_MIN_WEEKS", "4"))
 
 # Cases: numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
 CASES_NUMBER_PREFIX = os.environ.get("CASES_NUMBER_PREFIX", "ZAAK")
@@ -304,6 +306,8 @@ INBOX_CLUSTER_HOURS = int(os.environ.get("INBOX_CLUSTER_HOURS", "48"))
 INBOX_CLUSTER_LIMIT = int(os.environ.get("INBOX_CLUSTER_LIMIT", "500"))
 INBOX_CLUSTER_MIN_SIZE = int(os.environ.get("INBOX_CLUSTER_MIN_SIZE", "3"))
 INBOX_CLUSTER_SIMILARITY = float(os.environ.get("INBOX_CLUSTER_SIMILARITY", "0.5"))
+# The same place (a street, a square) links conversations written within these hours.
+INBOX_CLUSTER_PLACE_HOURS = float(os.environ.get("INBOX_CLUSTER_PLACE_HOURS", "3"))
 # Seconds a "is typing" marker lives without a new keystroke.
 INBOX_TYPING_SECONDS = int(os.environ.get("INBOX_TYPING_SECONDS", "8"))
 # Prefix for links in notification e-mails (e.g. https://webcare.example.nl).

@@ -96,7 +96,7 @@ REACH = re.compile(
 # Places per wijk, by hand; the trained model file adds the locations of its training examples.
 WIJK_PLACES = {
     "Binnenstad": [
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "zadelstraat", "steenweg", "lange elisabethstraat", "ganzenmarkt", "vismarkt", "drift", "wittevrouwenstraat", "lange nieuwstraat", "oudkerkhof", "potterstraat", "korte jansstraat", "bakkerbrug", "jacobikerkhof", "vinkenburgstraat", "smakkelaarsveld", "moreelsepark", "lepelenburg", "nicolaaskerkhof", "pausdam", "domstraat", "korte nieuwstraat", "lijnmarkt", "choorstraat", "servetstraat", "boothstraat", "hamburgerstraat", "kromme nieuwegracht", "zuilenstraat",
         "binnenstad", "oudegracht", "neude", "janskerkhof", "domplein", "dom", "domtoren", "vredenburg",
         "hoog catharijne", "catharijnesingel", "lucasbolwerk", "museumkwartier", "twijnstraat", "weesbrug",
@@ -105,7 +105,7 @@ WIJK_PLACES = {
     ],
     "Oost": [
         "utrecht oost", "wijk oost",
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "nachtegaalstraat", "museumlaan", "homeruslaan", "prins hendriklaan", "schildersbuurt", "hobbemastraat", "rubenslaan", "heidelberglaan", "padualaan", "utrecht science park", "stadion galgenwaard", "oudwijkerdwarsstraat",
         "maliebaan", "wilhelminapark", "kromme rijn", "rijnsweerd", "science park", "uithof", "abstede",
         "oudwijk", "buiten wittevrouwen", "lodewijk napoleonplantsoen", "galgenwaard", "sterrenwijk",
@@ -120,13 +120,13 @@ WIJK_PLACES = {
     ],
     "Noordwest": [
         "noordwest", "utrecht noordwest",
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "nieuw zuilen", "schaakbuurt", "geuzenwijk", "lauwerecht", "royaards van den hamkade", "bessemerlaan", "burgemeester norbruislaan", "prinses margrietstraat", "pijlsweerdplein",
         "zuilen", "station zuilen", "ondiep", "pijlsweerd", "elinkwijk", "julianapark", "amsterdamsestraatweg",
         "marnixlaan", "prins bernhardplein", "queeckhovenplein", "lauwerhof", "loevenhoutsedijk", "majella",
     ],
     "Overvecht": [
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "amazonedreef", "gangesdreef", "wolgadreef", "neckardreef", "zambesidreef", "camera obscuradreef", "oranjerivierdreef", "nijldreef",
         "overvecht", "station overvecht", "tigrisdreef", "zamenhofdreef", "vasco da gamalaan", "gagelhof",
         "franciscusdreef", "vechtsebanen", "taagdreef", "donaudreef", "moezeldreef", "theemsdreef",
@@ -134,7 +134,7 @@ WIJK_PLACES = {
     ],
     "West": [
         "utrecht west", "wijk west",
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "kanaalweg", "muntplein", "halve maan", "jaarbeursplein",
         "oog in al", "lombok", "vleutenseweg", "damstraat", "leidseweg", "kanaalstraat", "welgelegen",
         "schepenbuurt", "jaarbeurs", "cartesiusweg", "nieuw engeland", "oog-in-al", "majellapark",
@@ -142,7 +142,7 @@ WIJK_PLACES = {
     ],
     "Zuidwest": [
         "zuidwest", "utrecht zuidwest",
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "park transwijk", "transwijkpark", "columbuslaan", "trumanlaan", "rijnlaan", "bilderdijkstraat",
         "kanaleneiland", "transwijk", "dichterswijk", "rivierenwijk", "marco pololaan", "beneluxlaan",
         "merwedekanaalzone", "merwedekanaal", "jutfaseweg", "europalaan", "churchilllaan", "bernadottelaan",
@@ -150,19 +150,19 @@ WIJK_PLACES = {
     ],
     "Zuid": [
         "utrecht zuid", "wijk zuid",
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "ravellaan", "hoogravenseweg", "verlengde hoogravenseweg", "julianaweg",
         "hoograven", "tolsteeg", "lunetten", "briljantlaan", "smaragdplein", "rotsoord", "hooft graaflandstraat",
         "waterstraat", "koningsweg", "nieuw hoograven", "houtensepad", "vaartse rijnkade",
     ],
     "Leidsche Rijn": [
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "berlijnplein", "station terwijde", "station leidsche rijn",
         "leidsche rijn", "parkwijk", "terwijde", "langerak", "het zand", "grauwaart", "maximapark",
         "leidsche rijn centrum", "vleuterweg", "strijkviertel", "rijnvliet",
     ],
     "Vleuten-De Meern": [
-        # issue 16: more streets and places, from what anyone in Utrecht knows
+        # more streets and places, from what anyone in Utrecht knows
         "veldhuizen", "hoge woerd", "castellum hoge woerd", "mereveldplein",
         "de meern", "vleuten", "zandweg", "burgemeester middelweerdbaan", "vleuterweide", "haarzuilens",
         "meerndijk", "rijnenburg", "castellum",
