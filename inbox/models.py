@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
+from .personal_data import KIND_LABELS
 from .workflow import SendStatus, State
 
 
@@ -132,6 +133,12 @@ class Conversation(models.Model):
     )
     # Bumped by every change, including its messages: the cheap "has anything changed" check.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # A public post of the citizen here exposes personal data (inbox/services/exposure.py): flagged
+    # in the queue until every such post is hidden on the platform.
+    personal_data_exposed = models.BooleanField(default=False)
+    # When its personal data was removed (an erasure request, or the retention period): counts,
+    # dates, states and the case number stay; names, handles and texts are gone.
+    pseudonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -180,6 +187,8 @@ class Message(models.Model):
     send_unknown_since = models.DateTimeField(null=True, blank=True)
     # Hidden on the platform by an agent (a comment with abuse or personal data): others no longer see it.
     hidden = models.BooleanField(default=False)
+    # The kinds of personal data a citizen's PUBLIC post exposes (bsn, phone, ...), [] for none.
+    personal_data = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -197,6 +206,10 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.direction} {self.platform_id or self.pk}"
+
+    @property
+    def personal_data_labels(self) -> list[str]:
+        return [str(KIND_LABELS[kind]) for kind in self.personal_data if kind in KIND_LABELS]
 
 
 class Event(models.Model):
@@ -227,6 +240,8 @@ class Event(models.Model):
         ESCALATED = "escalated", _("Escalated to the adviser")
         HANDED_BACK = "handed_back", _("Handed back with advice")
         FORWARDED = "forwarded", _("Forwarded")
+        PERSONAL_DATA_EXPOSED = "personal_data_exposed", _("Personal data in a public post")
+        PSEUDONYMISED = "pseudonymised", _("Personal data removed")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
