@@ -2,13 +2,14 @@
 
 from django.contrib import admin
 
+from audit.admin import AuditedAdminMixin
 from inbox.admin import ReadOnlyAdmin
 
 from .models import CannedAnswer, ConversationTriage, RoutingRule, TriageDecision
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["position", "name", "enabled", "account", "category", "wijk", "keyword", "team"]
     list_display_links = ["name"]
     list_editable = ["position", "enabled"]
@@ -17,7 +18,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedAnswer)
-class CannedAnswerAdmin(admin.ModelAdmin):
+class CannedAnswerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "category", "enabled"]
     list_filter = ["enabled", "category"]
     search_fields = ["title", "text", "keywords"]
