@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from inbox.models import Role
@@ -35,6 +36,24 @@ def roles_from_claims(claims: dict) -> set[str]:
 
 
 class RoleClaimsBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request, **kwargs):
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as exc:
+            logger.warning("SSO login refused: %s", exc)
+            return None
+
+    def verify_token(self, token, **kwargs):
+        """The library checks the signature and the nonce; the audience and issuer are checked here."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if settings.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("The ID token is not for this client.")
+        if settings.OIDC_OP_ISSUER and payload.get("iss") != settings.OIDC_OP_ISSUER:
+            raise SuspiciousOperation("The ID token comes from another issuer.")
+        return payload
+
     def get_userinfo(self, access_token, id_token, payload):
         # Groups may come in the ID token, the userinfo answer or both.
         info = super().get_userinfo(access_token, id_token, payload) if settings.OIDC_OP_USER_ENDPOINT else {}
