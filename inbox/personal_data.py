@@ -112,8 +112,14 @@ def personal_data_find(text: str) -> list[Finding]:
             add(match, "bsn")
     for match in _POSTCODE_NUMBER.finditer(text):
         add(match, "address")
-    if _STREET_NUMBER.search(text):
-        for match in _POSTCODE_ALONE.finditer(text):
+    postcodes = list(_POSTCODE_ALONE.finditer(text))
+    streets = [
+        m
+        for m in _STREET_NUMBER.finditer(text)
+        if not any(m.start() < p.end() and m.end() > p.start() for p in postcodes)
+    ]
+    if streets:
+        for match in postcodes:
             add(match, "address")
     for match in _PLATE.finditer(text):
         add(match, "plate")

@@ -20,6 +20,9 @@ SKIPPED_MODELS = {
     "admin.logentry",
     "auth.user",  # staff accounts; a username that happens to equal a handle is not the citizen
     "auth.group",
+    # Other contacts are other people (the same handle on another platform, say): only free text
+    # about them is cleaned, never who they are.
+    "inbox.contact",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
