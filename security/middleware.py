@@ -105,6 +105,8 @@ class MfaRequiredMiddleware:
             logout(request)
             return _to_login(request, _("Log in with your second factor."))
         target = redirect("two_factor:setup")
+        if is_background(request):
+            return HttpResponse(status=204)  # a poll of the set-up page itself: nothing to show, no loop
         if request.headers.get("HX-Request") == "true":
             return HttpResponse(status=204, headers={"HX-Redirect": target["Location"]})
         messages.info(request, _("Your role needs a second factor. Set up an authenticator app first."))
