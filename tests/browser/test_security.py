@@ -81,7 +81,10 @@ def test_a_user_who_needs_a_second_factor_sets_one_up(page, live_server, make_us
         page.get_by_role("button", name="Volgende").click()
     qr = page.locator('img[src*="qrcode"]')
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.naturalWidth") > 0  # the QR code loads from our own origin
+    # The QR code loads from our own origin (img-src 'self').
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img[src*=qrcode]'); return i.complete && i.naturalWidth > 0; }"
+    )
     page.screenshot(path=str(ARTIFACTS / "setup-qr-1440.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(ARTIFACTS / "setup-qr-390.png"), full_page=True)

@@ -17,7 +17,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "EMAIL_BACKEND")}
+    # Not inherited: DEBUG and mail from the test run, nor the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE.
+    skipped = ("DEBUG", "EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment.update(PRODUCTION)
     environment.update(env)
     return subprocess.run(
