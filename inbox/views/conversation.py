@@ -115,14 +115,15 @@ def reply(request, pk: int):
             error, status = str(exc), 409
         except PersonalDataInPublicReply as exc:
             # Nothing queued: the writer sees what was found and chooses (privately, edit, confirm).
-            error, status, personal_data = str(exc), 409, exc
+            # 422, not 409: a 409 is the stale-thread refusal, which static/js/reply_guard.js answers.
+            error, status, personal_data = str(exc), 422, exc
         except ServiceError as exc:
             error, status = str(exc), 422
     else:
         error, status = _("Write a reply first."), 422
     if not error:
         return _after_action(request, pk)
-    outdated = status == 409 and personal_data is None
+    outdated = status == 409
     if request.htmx:
         template = "inbox/_reply_personal_data.html" if personal_data else "inbox/_flash.html"
         context = {"error": error, "outdated": outdated, "personal_data": personal_data}

@@ -108,6 +108,7 @@ def test_the_agent_pages_run_without_a_csp_violation_and_the_guard_warns(
 
     warning = page.locator('[data-testid="pd-warning"]')
     expect(warning).to_contain_text("burgerservicenummer (BSN)")
+    expect(page.locator("#reply-newer")).to_be_hidden()  # not the stale-thread confirmation
     page.screenshot(path=str(ARTIFACTS / "guard-1440.png"), full_page=True)
     assert Message.objects.filter(direction="out").count() == 0
     page.locator('[data-testid="pd-confirm"]').check()

@@ -86,7 +86,7 @@ def test_the_reply_form_shows_the_warning_and_queues_after_confirmation(client, 
 
     warned = client.post(url, {"text": "Mail ons op kcc@example.nl of bel 06-12345678"}, **HTMX)
     body = warned.content.decode()
-    assert warned.status_code == 409
+    assert warned.status_code == 422
     assert "Persoonsgegevens in een openbaar antwoord" in body
     assert "e-mailadres" in body and "telefoonnummer" in body
     assert 'name="confirm_personal_data"' in body
