@@ -133,8 +133,9 @@ def test_the_late_backlog_counts_on_friday_not_monday_and_thaws_the_frozen_days(
 
 def test_dashboard_command_and_api_agree_and_pages_show_the_late_fetch(late_backlog, client, manager, agent):
     token = api_token_create(user=manager, name="m")
-    client.force_login(manager)
     with time_machine.travel(at("2026-12-07 12:00"), tick=False):
+        # Logged in at the time read (a session older than the working day would have ended).
+        client.force_login(manager)
         expected = day_figures(FRIDAY)
         page = client.get(reverse("reports:dashboard"), {"date": "2026-12-04"})
         api = client.get("/api/v1/backlog", {"date": "2026-12-04"}, HTTP_AUTHORIZATION=f"Bearer {token}")

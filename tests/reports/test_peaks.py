@@ -12,7 +12,7 @@ from inbox.deadlines import AMSTERDAM
 from inbox.models import Role
 from reports.models import PeakAlert, PeakDismissal
 from reports.services import peak_alert_check
-from tests.conftest import PASSWORD, incoming
+from tests.conftest import incoming
 
 NOW = dt.datetime(2026, 12, 7, 10, 30, tzinfo=AMSTERDAM)  # a Monday
 
@@ -58,9 +58,9 @@ def history(deliver, weeks: int):
 
 
 def client_for(user):
-    """Another browser or device: its own session, logged in with the password."""
+    """Another browser or device: a session of its own."""
     other = Client()
-    assert other.login(username=user.username, password=PASSWORD)
+    other.force_login(user)
     return other
 
 
@@ -120,6 +120,7 @@ def test_eight_weeks_of_history_and_a_burst_raise_one_banner_and_one_mail(client
     burst(deliver, until=later, n=25, prefix="more")
     with time_machine.travel(later, tick=False):
         again = peak_alert_check()
+        client.force_login(agent)  # 35 minutes idle: the session ended meanwhile
         queue = client.get(reverse("inbox:queue")).content.decode()
     assert (again.hour_start, again.began_at, again.intake) == (
         dt.datetime(2026, 12, 7, 11, 0, tzinfo=AMSTERDAM),
