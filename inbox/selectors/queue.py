@@ -1,17 +1,13 @@
 """Reads for the shared queue: its order, filters, rows, counts and the version token of the live page."""
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
-from ..models import Message, Team
+from ..models import QUEUE_ORDER, Team
 from ..permissions import visible_conversations
 from ..workflow import TODO_STATES
 
-# Most urgent first, then the one due soonest, then the oldest.
-QUEUE_ORDER = ("-priority", "due_at", "created_at", "pk")
 QUEUE_FILTERS = ("all", "mine", "unassigned", "team")
-PREVIEW_LENGTH = 180
 
 
 def queue_base(*, user, filter_name: str = "all", team_slug: str = "") -> QuerySet:
@@ -27,15 +23,10 @@ def queue_base(*, user, filter_name: str = "all", team_slug: str = "") -> QueryS
 
 def queue_queryset(*, user, filter_name: str = "all", team_slug: str = "") -> QuerySet:
     """The queue in order, with what a row shows, in one query whatever its length."""
-    latest_inbound = Message.objects.filter(
-        conversation=OuterRef("pk"), direction=Message.Direction.INBOUND
-    ).order_by("-created_at", "-pk")
     return (
         queue_base(user=user, filter_name=filter_name, team_slug=team_slug)
         .select_related("account", "contact", "team", "assignee", "triage")
         .annotate(
-            preview=Subquery(latest_inbound.annotate(p=Substr("text", 1, PREVIEW_LENGTH)).values("p")[:1]),
-            message_count=Count("messages"),
             overdue=ExpressionWrapper(Q(due_at__lt=timezone.now()), output_field=BooleanField()),
         )
         .order_by(*QUEUE_ORDER)

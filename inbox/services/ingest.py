@@ -14,7 +14,7 @@ from ..arrival import arrival_hooks
 from ..incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
-from .base import conversation_lock, event_append, state_change
+from .base import conversation_lock, event_append, message_counted, state_change
 from .case_links import cases_link_named
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
         raw=raw_json(item.raw),
         send_status=Message.SendStatus.SENT if item.outbound else "",
     )
+    message_counted(conversation, message)
     conversation.last_message_at = max(conversation.last_message_at, item.created_at)
     if item.outbound:
         # Answered outside the inbox (the phone app, say): record it as our answer.
