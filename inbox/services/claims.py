@@ -4,10 +4,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Conversation, Event
+from ..models import QUEUE_ORDER, Conversation, Event
 from ..permissions import require_holder
-from ..selectors.queue import QUEUE_ORDER
-from ..workflow import TODO_STATES, State
+from ..workflow import TAKE_NEXT_STATES, State
 from .base import AlreadyClaimed, ServiceError, conversation_lock, event_append, person_name, state_change
 
 
@@ -55,12 +54,16 @@ def conversation_take_next(*, user: AbstractBaseUser, candidates) -> Conversatio
     """Claim the most urgent unassigned conversation of `candidates` (a queryset the user may see).
 
     Rows another agent is taking right now are skipped rather than waited for, so two agents
-    pressing "take next" at once never get the same conversation.
+    pressing "take next" at once never get the same conversation. The filter is exactly the
+    condition of the partial index `conv_queue_free_idx`, which holds these rows in queue order:
+    the first row of that index that is not locked is taken, nothing is sorted while locking, and
+    claimed rows leave the index.
     """
     conversation = (
-        candidates.filter(assignee__isnull=True, state__in=TODO_STATES)
+        candidates.filter(assignee__isnull=True, state__in=TAKE_NEXT_STATES)
         .order_by(*QUEUE_ORDER)
         .select_for_update(skip_locked=True, of=("self",))
+        .only("pk")
         .first()
     )
     if conversation is None:
