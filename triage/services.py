@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from inbox.arrival import ArrivalDecision
+from inbox.arrival import ArrivalDecision, arrival_memo
 from inbox.models import Conversation, Team
 from inbox.services.base import ServiceError
 from inbox.services.suggestions import conversation_triage_decided
@@ -60,8 +60,9 @@ def _keyword_matches(keywords: str, text: str) -> bool:
 def routing_match(
     *, conversation: Conversation, category: str, wijk: str | None, text: str
 ) -> RoutingRule | None:
-    """The first enabled rule, in order, whose filled-in conditions all hold."""
-    for rule in RoutingRule.objects.filter(enabled=True).select_related("team").order_by("position", "pk"):
+    """The first enabled rule, in order, whose filled-in conditions all hold. The rules are read once
+    per page of arrivals (inbox's arrival memo), afresh for the next page."""
+    for rule in arrival_memo("triage.routing_rules", _enabled_rules):
         if rule.account_id and rule.account_id != conversation.account_id:
             continue
         if rule.category and rule.category != category:
@@ -74,13 +75,20 @@ def routing_match(
     return None
 
 
-def default_team(conversation: Conversation) -> Team:
-    """Without a matching rule the KCC handles it, whichever account it came in on."""
+def _enabled_rules() -> list[RoutingRule]:
+    return list(RoutingRule.objects.filter(enabled=True).select_related("team").order_by("position", "pk"))
+
+
+def _kcc_team() -> Team | None:
     return (
         Team.objects.filter(slug="kcc").first()
         or Team.objects.filter(kind=Team.Kind.KCC).order_by("pk").first()
-        or conversation.account.team
     )
+
+
+def default_team(conversation: Conversation) -> Team:
+    """Without a matching rule the KCC handles it, whichever account it came in on."""
+    return arrival_memo("triage.kcc_team", _kcc_team) or conversation.account.team
 
 
 # --- On arrival ---------------------------------------------------------------------------------
@@ -97,7 +105,7 @@ def conversation_triage_on_arrival(conversation: Conversation, text: str) -> Arr
     """
     to = conversation.account.handle
     try:
-        suggestion = current_suggester().suggest(text, to=to)
+        suggestion = arrival_memo("triage.suggester", current_suggester).suggest(text, to=to)
     except Exception:  # a broken model file must not stop messages from coming in
         logger.exception(
             "Triage failed for conversation %s; it is routed without suggestions", conversation.pk
