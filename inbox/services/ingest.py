@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import deadlines
@@ -212,7 +212,38 @@ class _Page:
         now = timezone.now()
         for conversation in self.touched.values():
             conversation.updated_at = now
-        Conversation.objects.bulk_update(list(self.touched.values()), _CONVERSATION_FIELDS)
+        conversations_update(list(self.touched.values()), _CONVERSATION_FIELDS)
+
+
+def conversations_update(conversations: list[Conversation], names: list[str]) -> None:
+    """Write these fields of these conversations in one statement. On PostgreSQL an UPDATE … FROM
+    VALUES (Django's bulk_update builds a CASE per field and row, which costs more to compile than
+    to run); elsewhere bulk_update."""
+    if not conversations:
+        return
+    if connection.vendor != "postgresql":
+        Conversation.objects.bulk_update(conversations, names)
+        return
+    fields = [Conversation._meta.get_field(name) for name in names]
+    pk = Conversation._meta.pk
+    columns = [pk, *fields]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in columns) + ")"
+    params = [
+        field.get_db_prep_save(getattr(conversation, field.attname), connection)
+        for conversation in conversations
+        for field in columns
+    ]
+    table = quote(Conversation._meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    names_sql = ", ".join(quote(f.column) for f in columns)
+    # Only names from the model's own meta go into the text; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(conversations))}) "  # noqa: S608
+        f"AS v({names_sql}) WHERE {table}.{quote(pk.column)} = v.{quote(pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def contacts_for(account: Account, items: Sequence[IncomingMessage]) -> dict[str, Contact]:
