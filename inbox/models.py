@@ -1,5 +1,7 @@
 """Teams, channel accounts, contacts, conversations, messages and their timeline."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,10 +13,14 @@ from .workflow import TAKE_NEXT_STATES, TODO_STATES, SendStatus, State
 
 # How much of the newest inbound message a queue row shows.
 PREVIEW_LENGTH = 180
-# The queue's order: most urgent first, then the one due soonest, then the oldest. The partial
+# The queue's order: most urgent first, then the one due soonest, then the one the citizen started
+# first (by the platform's time). The partial
 # indexes below hold the open conversations in exactly this order (ADR 0014).
-QUEUE_ORDER = ("-priority", "due_at", "created_at", "pk")
-_QUEUE_INDEX_FIELDS = ["-priority", "due_at", "created_at", "id"]
+QUEUE_ORDER = ("-priority", "due_at", "started_at", "pk")
+_QUEUE_INDEX_FIELDS = ["-priority", "due_at", "started_at", "id"]
+
+# Fetched this long after the platform time: worth telling the reader ("opgehaald 3 dagen later").
+LATE_FETCH = dt.timedelta(hours=1)
 
 
 class Role(models.TextChoices):
@@ -132,6 +138,10 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField()
+    # When the citizen started it: its first message's platform time. Every figure, deadline and age
+    # counts from here, however late we fetched it.
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    # When we fetched it (stored the first message): shown where it differs much from the start.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The case (zaak) this conversation is about, on whatever channel; set by inbox.services.case_links.
     case = models.ForeignKey(
@@ -181,6 +191,12 @@ class Conversation(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.contact}"
+
+    @property
+    def fetched_late_by(self) -> dt.timedelta | None:
+        """How long after the citizen started it we fetched it, when that is long enough to mention."""
+        delay = self.created_at - self.started_at
+        return delay if delay >= LATE_FETCH else None
 
 
 class Message(models.Model):
@@ -234,6 +250,12 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.direction} {self.platform_id or self.pk}"
 
+    @property
+    def fetched_late_by(self) -> dt.timedelta | None:
+        """How long after its platform time we fetched it, when that is long enough to mention."""
+        delay = self.received_at - self.created_at
+        return delay if delay >= LATE_FETCH else None
+
 
 class Event(models.Model):
     """One entry of a conversation's timeline: the audit trail. Never edited or deleted."""
@@ -248,6 +270,7 @@ class Event(models.Model):
         REPLY_RETRIED = "reply_retried", _("Reply retried")
         REPLY_UNKNOWN = "reply_unknown", _("Send outcome unknown; being checked on the platform")
         REPLY_RECONCILED = "reply_reconciled", _("Reply found on the platform")
+        ANSWERED_OUTSIDE = "answered_outside", _("Answered outside the inbox")
         CITIZEN_WROTE = "citizen_wrote", _("Citizen wrote again")
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
@@ -263,6 +286,7 @@ class Event(models.Model):
         ESCALATED = "escalated", _("Escalated to the adviser")
         HANDED_BACK = "handed_back", _("Handed back with advice")
         FORWARDED = "forwarded", _("Forwarded")
+        REROUTED = "rerouted", _("Re-routed by the routing rules")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import cases, channels, conversation, queue, teamwork
+from .views import cases, channels, conversation, klantcontacten, queue, teamwork
 
 inbox_patterns = [
     path("queue/", queue.queue, name="queue"),
@@ -15,6 +15,17 @@ inbox_patterns = [
     path("conversations/<int:pk>/reopen/", conversation.reopen, name="reopen"),
     path(
         "conversations/<int:pk>/replies/<int:message_id>/retry/", conversation.retry_reply, name="retry_reply"
+    ),
+    path(
+        "conversations/<int:pk>/klantcontact/", klantcontacten.klantcontact_panel, name="klantcontact_panel"
+    ),
+    path(
+        "conversations/<int:pk>/klantcontact/retry/",
+        klantcontacten.klantcontact_send_again,
+        name="klantcontact_retry",
+    ),
+    path(
+        "conversations/<int:pk>/earlier-contacts/", klantcontacten.earlier_contacts, name="earlier_contacts"
     ),
     path("channel-accounts/", channels.accounts, name="accounts"),
     path("monitoring/", channels.monitoring, name="monitoring"),
@@ -36,6 +47,9 @@ case_patterns = [
     path("cases/<str:number>/contacts/", cases.case_contact, name="contact"),
     path("cases/<str:number>/tell/", cases.case_tell, name="tell"),
     path("cases/<str:number>/retry/", cases.case_retry, name="retry"),
+    path(
+        "cases/<str:number>/statuses/<int:push_id>/retry/", cases.case_status_push_retry, name="status_retry"
+    ),
 ]
 
 teamwork_patterns = [

@@ -8,10 +8,12 @@ A last test checks that no URL of the inbox is missing from the matrix.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from cases.services import case_register
 from inbox.models import Account, Conversation, Message, MonitoringHit, Role
 from inbox.services.monitoring import monitoring_hits_record
+from reports.models import PeakAlert
 from tests.conftest import incoming
 
 ROLES = ("agent", "adviser", "wijk", "manager", "admin", "anonymous")
@@ -44,6 +46,28 @@ MATRIX = [
         "/conversations/{kcc}/replies/{msg}/retry/",
         {},
         (302, 302, 404, 403, 302, L),
+    ),
+    # Open Klant is not configured here: the panels are empty, and there is no klantcontact to retry.
+    (
+        "inbox:klantcontact_panel",
+        "get",
+        "/conversations/{kcc}/klantcontact/",
+        None,
+        (200, 200, 404, 200, 200, L),
+    ),
+    (
+        "inbox:klantcontact_retry",
+        "post",
+        "/conversations/{kcc}/klantcontact/retry/",
+        {},
+        (404, 404, 404, 403, 404, L),
+    ),
+    (
+        "inbox:earlier_contacts",
+        "get",
+        "/conversations/{kcc}/earlier-contacts/",
+        None,
+        (200, 200, 404, 200, 200, L),
     ),
     ("teamwork:note", "post", "/conversations/{kcc}/note/", {"note": "Intern"}, (302, 302, 404, 403, 302, L)),
     (
@@ -252,6 +276,8 @@ MATRIX = [
         (302, 302, 404, 403, 302, L),
     ),
     ("cases:retry", "post", "/cases/{case}/retry/", {}, (302, 302, 404, 403, 302, L)),
+    # No status of the (local) case is on its way to a back office: nothing to send again.
+    ("cases:status_retry", "post", "/cases/{case}/statuses/999/retry/", {}, (404, 404, 404, 403, 404, L)),
     (
         "api:conversation_case",
         "post",
@@ -284,6 +310,8 @@ MATRIX = [
         (403, 403, 403, 200, 200, L),
     ),
     ("api:backlog", "get", "/api/v1/backlog", None, (403, 403, 403, 200, 200, 401)),
+    # Everyone who sees the peak banner may hide it for themselves.
+    ("reports:peak_dismiss", "post", "/peak/{peak}/dismiss/", {}, (302, 302, 302, 302, 302, L)),
 ]
 
 CASES = [pytest.param(row, role, id=f"{row[0]}-{role}") for row in MATRIX for role in ROLES]
@@ -315,6 +343,8 @@ def world(make_user, teams, deliver, account):
     case = case_register(user=users["agent"], category="afval", description="Container vol")
     Conversation.objects.filter(pk=kcc.pk).update(case=case)
     monitoring_hits_record(account_id=account.pk, query="#gladheid030", items=[incoming(platform_id="hit-1")])
+    now = timezone.now()
+    peak = PeakAlert.objects.create(hour_start=now, began_at=now, intake=40, baseline=2)
     return {
         "users": users,
         "ids": {
@@ -324,6 +354,7 @@ def world(make_user, teams, deliver, account):
             "west": teams["west"].pk,
             "case": case.number,
             "hit": MonitoringHit.objects.get().pk,
+            "peak": peak.pk,
         },
     }
 

@@ -20,8 +20,10 @@ class DefaultLanguageMiddleware:
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         if request.path_info.startswith(API_PREFIX):
             language = "en"  # scripts read the API: its messages are English whatever the UI is in
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Only for this request: the thread goes back to the default afterwards (tasks and commands
+        # run in threads that served requests too).
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

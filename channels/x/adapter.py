@@ -5,11 +5,12 @@ queries whose hits go to the monitoring view, never to the queue). Credentials (
 ``bearer_token`` for app-only reads, and the OAuth 1.0a user keys for DMs and posting.
 
 The cursor is a small JSON object: ``m`` the newest mention id seen (X's ``since_id`` is
-exclusive), ``d`` the newest DM event id, ``s`` per monitoring query its newest hit id,
+exclusive), ``o`` the newest of the account's own tweets (replies made outside the inbox),
+``d`` the newest DM event id, ``s`` per monitoring query its newest hit id,
 ``dm_off`` until when DMs are not tried again after X refused them (no DM access), ``dm_at``
 when DMs were last read (config ``dm_interval_seconds``, default 120, spaces DM reads out).
-A poll yields a page per API page; while a walk through mentions or DMs is under way, ``mp`` and
-``dp`` hold where it got to (``next_token``, ``newest_id``): ``m`` and ``d`` move only at its end.
+A poll yields a page per API page; while a walk through mentions, own tweets or DMs is under way,
+``mp``, ``op`` and ``dp`` hold where it got to (``next_token``, ``newest_id``): ``m``, ``o`` and ``d`` move only at its end.
 A bare since_id (the oldest cursor shape) still reads as ``m``.
 """
 
@@ -91,7 +92,10 @@ def _newer(a: str, b: str) -> str:
 
 class XAdapter(Adapter):
     platform = "x"
-    reply_rules = ReplyRules(max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES)
+    # X refuses a post identical to a recent one: a bulk answer must vary its text per thread.
+    reply_rules = ReplyRules(
+        max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES, refuses_duplicates=True
+    )
     # X's timelines show a new tweet within seconds; a minute leaves room for a slow moment.
     default_read_delay = dt.timedelta(seconds=60)
 
@@ -112,6 +116,8 @@ class XAdapter(Adapter):
         state = self._state(cursor)
         for items, warning in self._mention_pages(state):
             yield self._page(items, state, warning)
+        for items, _warning in self._own_pages(state):
+            yield self._page(items, state)
         for items in self._dm_pages(state):
             yield self._page(items, state)
         yield self._page([], state, " ".join(self._monitor(state)))
@@ -188,17 +194,44 @@ class XAdapter(Adapter):
         return params
 
     def _mention_pages(self, state: dict):
-        """Mentions newest first, a page at a time, as (items, warning). X's since_id (``m``) moves
-        to the newest id only when the walk through the pages is complete; until then ``mp`` holds
-        where it got to (the next page's token, the newest id seen, how many so far), so a poll
-        that stops after page k continues at page k+1 with the same since_id."""
-        since_id = str(state.get("m", ""))
-        walk = state.get("mp") if isinstance(state.get("mp"), dict) else {}
-        params = self._tweet_params(since_id, place_fields=PLACE_FIELDS)
+        """Mentions, a page at a time, as (items, warning); ``m`` / ``mp`` in the cursor."""
+        params = self._tweet_params(str(state.get("m", "")), place_fields=PLACE_FIELDS)
+        yield from self._timeline_pages(
+            state, self.client.get_users_mentions, params, since_key="m", walk_key="mp", what="mention"
+        )
+
+    def _own_pages(self, state: dict):
+        """The account's own tweets (``o`` / ``op``): replies posted from the phone app, X web or a
+        scheduler, which do not mention the account and so never come through the mentions. Each
+        comes with the tweet it replies to (``includes.tweets``), so a thread whose citizen tweet we
+        did not have yet still forms. The first read starts after the newest mention seen."""
+        since_id = str(state.get("o") or state.get("m") or "")
+        params = self._tweet_params(since_id, exclude=["retweets"])
+        yield from self._timeline_pages(
+            state,
+            self.client.get_users_tweets,
+            params,
+            since_key="o",
+            walk_key="op",
+            what="own tweet",
+            since_id=since_id,
+            with_replied_to=True,
+        )
+
+    def _timeline_pages(
+        self, state, function, params, *, since_key, walk_key, what, since_id=None, with_replied_to=False
+    ):
+        """A tweet timeline newest first, a page at a time, as (items, warning). Its since_id
+        (``state[since_key]``) moves to the newest id only when the walk through the pages is
+        complete; until then ``state[walk_key]`` holds where it got to (the next page's token, the
+        newest id seen, how many so far), so a poll that stops after page k continues at page k+1
+        with the same since_id."""
+        since_id = str(state.get(since_key, "")) if since_id is None else since_id
+        walk = state.get(walk_key) if isinstance(state.get(walk_key), dict) else {}
 
         def pages(token):
             return self._pages(
-                self.client.get_users_mentions,
+                function,
                 self.user_id,
                 max_pages=MAX_MENTION_PAGES,
                 token_param="pagination_token",
@@ -214,18 +247,20 @@ class XAdapter(Adapter):
                 if isinstance(tweet, dict) and str(tweet.get("id")).isdigit():
                     newest = _newer(newest, str(tweet["id"]))
             fetched = int(walk.get("fetched") or 0) + len(page.items)
+            if with_replied_to:
+                page.items = normalize.with_replied_to(page, account_user_id=self.user_id)
             items = normalize.normalize_page(
-                page, normalize.tweet_to_incoming, account_user_id=self.user_id, what="mention"
+                page, normalize.tweet_to_incoming, account_user_id=self.user_id, what=what
             )
             walk = {"next_token": page.meta.get("next_token"), "newest_id": newest, "fetched": fetched}
             if walk["next_token"]:
-                state["mp"] = walk
+                state[walk_key] = walk
                 yield items, ""
                 continue
-            state.pop("mp", None)
-            state["m"] = newest
+            state.pop(walk_key, None)
+            state[since_key] = newest
             warning = ""
-            if since_id and fetched >= MENTION_WINDOW:
+            if since_key == "m" and since_id and fetched >= MENTION_WINDOW:
                 warning = (
                     f"{fetched} mentions arrived since the previous poll; X only returns the latest "
                     f"{MENTION_WINDOW}, so older mentions may be missing. Check the account on X."

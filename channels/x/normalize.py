@@ -116,6 +116,24 @@ def is_retweet(tweet: dict) -> bool:
         return False
 
 
+def with_replied_to(page: Page, *, account_user_id: str) -> list:
+    """The page's own tweets, each after the citizen's tweet it replies to where `includes.tweets`
+    has it (oldest last, as X pages are newest first): the thread forms even when that tweet never
+    came in as a mention (it did not name the account, or it is older than our cursor)."""
+    items = []
+    for tweet in page.items:
+        items.append(tweet)
+        try:
+            parent = (
+                page.tweets.get(_references(tweet).get("replied_to", "")) if isinstance(tweet, dict) else None
+            )
+        except Malformed:
+            parent = None
+        if isinstance(parent, dict) and str(parent.get("author_id", "")) != str(account_user_id):
+            items.append(parent)
+    return items
+
+
 def tweet_to_incoming(tweet, page: Page, *, account_user_id: str) -> IncomingMessage | None:
     """A mention or reply as a message; None for a retweet. Raises Malformed for an unreadable item."""
     if not isinstance(tweet, dict):

@@ -334,6 +334,7 @@ def _conversation(rng, pk, created, is_open, per_conversation, account, texts, a
         "first_response_at": answered,
         "closed_at": closed_at,
         "last_message_at": messages[-1]["created_at"],
+        "started_at": created,
         "created_at": created,
         "case_id": None,
         "updated_at": messages[-1]["created_at"],

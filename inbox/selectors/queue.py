@@ -29,6 +29,7 @@ ROW_COLUMNS = (
     "state",
     "priority",
     "due_at",
+    "started_at",
     "created_at",
     "last_message_at",
     "last_activity_at",
@@ -115,13 +116,13 @@ def queue_page(
 
 
 def _after(position: tuple) -> list[Q]:
-    """What comes after a row in queue order (-priority, due_at with the undated last, created_at,
+    """What comes after a row in queue order (-priority, due_at with the undated last, started_at,
     pk), as parts in that order, each a range of the queue's index rather than a filter over it."""
-    priority, due_at, created_at, pk = position
-    later = Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk)
+    priority, due_at, started_at, pk = position
+    later = Q(started_at__gt=started_at) | Q(started_at=started_at, pk__gt=pk)
     if due_at is None:
         return [
-            Q(priority=priority, due_at__isnull=True, created_at__gte=created_at) & later,
+            Q(priority=priority, due_at__isnull=True, started_at__gte=started_at) & later,
             Q(priority__lt=priority),
         ]
     return [
@@ -147,15 +148,15 @@ def _moment(micros: str) -> dt.datetime | None:
 
 def queue_cursor(row: Conversation) -> str:
     """An opaque cursor pointing just after `row`."""
-    raw = f"{row.priority}.{_micros(row.due_at)}.{_micros(row.created_at)}.{row.pk}"
+    raw = f"{row.priority}.{_micros(row.due_at)}.{_micros(row.started_at)}.{row.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def queue_cursor_decode(cursor: str) -> tuple:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        priority, due_at, created_at, pk = raw.split(".")
-        position = (int(priority), _moment(due_at), _moment(created_at), int(pk))
+        priority, due_at, started_at, pk = raw.split(".")
+        position = (int(priority), _moment(due_at), _moment(started_at), int(pk))
     except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError) as exc:
         raise InvalidCursor("This cursor is not one the queue handed out.") from exc
     if position[2] is None:

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import deadlines
-from ..arrival import arrival_decide
+from ..arrival import arrival_decide, late_arrival_hooks
 from ..incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
@@ -35,6 +35,7 @@ _CONVERSATION_FIELDS = [
     "first_response_at",
     "closed_at",
     "last_message_at",
+    "started_at",
     "message_count",
     "last_inbound_at",
     "preview",
@@ -160,6 +161,7 @@ class _Page:
                 is_private=item.is_private,
                 team_id=self.account.team_id,
                 due_at=deadlines.due_at(item.created_at),
+                started_at=item.created_at,
                 last_message_at=item.created_at,
             )
             self.opened.append((item, conversation))
@@ -197,7 +199,7 @@ class _Page:
     def store(self, conversation: Conversation, item: IncomingMessage) -> None:
         message = message_for(self.account, conversation, item)
         self.messages.append(message)
-        self.events += message_arrived(conversation, item, message)
+        self.events += message_arrived(self.account, conversation, item, message)
         self.touched[conversation.pk] = conversation
 
     def write(self) -> None:
@@ -213,6 +215,7 @@ class _Page:
         for conversation in self.touched.values():
             conversation.updated_at = now
         conversations_update(list(self.touched.values()), _CONVERSATION_FIELDS)
+        days_ended({timezone.localdate(message.created_at) for message in self.messages})
 
 
 def conversations_update(conversations: list[Conversation], names: list[str]) -> None:
@@ -305,17 +308,34 @@ def message_for(account: Account, conversation: Conversation, item: IncomingMess
     )
 
 
-def message_arrived(conversation: Conversation, item: IncomingMessage, message: Message) -> list[Event]:
+def days_ended(days: set) -> None:
+    """Messages whose platform day had ended before they were fetched (a poll catching up, a promoted
+    search hit): those days' frozen figures no longer hold. Once per day, however many messages."""
+    today = timezone.localdate()
+    for day in sorted(d for d in days if d < today):
+        for hook in late_arrival_hooks():
+            hook(day)
+
+
+def message_arrived(
+    account: Account, conversation: Conversation, item: IncomingMessage, message: Message
+) -> list[Event]:
     """Move a (locked) conversation on for a message that arrived in it; returns the events to append."""
     message_counted(conversation, message)
     conversation.last_message_at = max(conversation.last_message_at, item.created_at)
+    if not item.outbound:
+        # An earlier message of the thread fetched after a later one: the start is the earliest.
+        conversation.started_at = min(conversation.started_at, item.created_at)
     if item.outbound:
-        # Answered outside the inbox (the phone app, say): record it as our answer.
+        # Answered outside the inbox (the phone app, X web, Business Suite): our answer all the same,
+        # so the conversation moves on and a colleague does not answer again.
         conversation.first_response_at = conversation.first_response_at or item.created_at
+        outside = {"account": account.handle, "message": item.platform_id}
         if conversation.state in TODO_STATES:
             return [
-                state_change_built(conversation, State.ANSWERED, kind=Event.Kind.REPLY_SENT, via="platform")
+                state_change_built(conversation, State.ANSWERED, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)
             ]
+        return [event_build(conversation, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)]
     elif conversation.state in (State.ANSWERED, State.CLOSED):
         kind = Event.Kind.REOPENED if conversation.state == State.CLOSED else Event.Kind.CITIZEN_WROTE
         event = state_change_built(conversation, State.OPEN, kind=kind, message=item.platform_id)
@@ -328,9 +348,10 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
     """Store one item in its (locked) conversation and move the conversation on accordingly."""
     message = message_for(account, conversation, item)
     message.save(force_insert=True)
-    Event.objects.bulk_create(message_arrived(conversation, item, message))
+    Event.objects.bulk_create(message_arrived(account, conversation, item, message))
     conversation.save()
     if not item.outbound:
         # A message naming a known case number links its conversation to that case.
         cases_link_named(conversation=conversation, message=message)
+    days_ended({timezone.localdate(item.created_at)})
     return message

@@ -67,7 +67,7 @@ def test_a_page_keeps_what_the_queue_shows(deliver):
     assert conversation.last_inbound_at == conversation.messages.get(platform_id="p-0-b").created_at
     assert conversation.state == "answered"  # our own answer, read back
     assert conversation.last_activity_at is not None
-    assert list(conversation.events.values_list("kind", flat=True)) == ["created", "reply_sent"]
+    assert list(conversation.events.values_list("kind", flat=True)) == ["created", "answered_outside"]
     assert conversation.events.get(kind="created").data["routed_to"] == "KCC"
 
 

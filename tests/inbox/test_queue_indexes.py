@@ -10,7 +10,7 @@ from django.utils import timezone
 from inbox.models import Contact, Conversation
 from inbox.permissions import visible_conversations
 from inbox.selectors.queue import _after, queue_cursor, queue_cursor_decode, queue_queryset
-from inbox.workflow import TAKE_NEXT_STATES
+from inbox.services.claims import free_in_queue_order
 from tests.conftest import require
 
 
@@ -33,7 +33,7 @@ def large_queue(account, other_agent):
                 priority=1 if n % 70 == 0 else 0,
                 due_at=now + dt.timedelta(minutes=n % 500),
                 last_message_at=now,
-                created_at=now - dt.timedelta(minutes=n),
+                started_at=now - dt.timedelta(minutes=n),
             )
             for n in range(3000)
         ]
@@ -70,9 +70,7 @@ def test_a_later_page_starts_inside_the_index(large_queue, agent):
 
 def test_take_next_locks_the_first_free_row_of_its_index_without_sorting(large_queue, agent):
     candidates = (
-        visible_conversations(agent)
-        .filter(assignee__isnull=True, state__in=TAKE_NEXT_STATES)
-        .order_by("-priority", "due_at", "created_at", "pk")
+        free_in_queue_order(visible_conversations(agent))
         .select_for_update(skip_locked=True, of=("self",))
         .only("pk")[:1]
     )

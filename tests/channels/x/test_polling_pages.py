@@ -90,7 +90,12 @@ def test_a_276_mention_first_poll_that_fails_on_its_last_page_keeps_200(x_accoun
         "p200",
         "p200",
     ]
-    assert cursor_of(x_account) == {"m": backlog[-1]["id"], "dm_at": cursor_of(x_account)["dm_at"]}
+    # The own-tweet timeline (``o``) starts after the newest mention: no own tweets here.
+    assert cursor_of(x_account) == {
+        "m": backlog[-1]["id"],
+        "o": backlog[-1]["id"],
+        "dm_at": cursor_of(x_account)["dm_at"],
+    }
 
 
 def test_a_plain_since_id_cursor_of_old_still_works(x_account, fake_x, citizens):

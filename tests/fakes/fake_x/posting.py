@@ -50,12 +50,19 @@ class Posting:
 
     # --- What a post does ---------------------------------------------------------------------
 
-    def _post_tweet(self, body: dict) -> dict:
+    def tweet_from_app(self, text: str, *, in_reply_to: str = "") -> dict:
+        """A tweet the account posts outside the inbox (the phone app, X web): on its timeline,
+        not in the post log of what the inbox sent."""
+        body = {"text": text, **({"reply": {"in_reply_to_tweet_id": in_reply_to}} if in_reply_to else {})}
+        return self._post_tweet(body, logged=False)
+
+    def _post_tweet(self, body: dict, *, logged: bool = True) -> dict:
         """Record the post and put it on the account's timeline, as X shows it back: the replied-to
         author's @name in front, links shortened to t.co, the time of posting."""
         with self.lock:
             tweet_id = self.new_id()
-            self.posted_tweets.append({"id": tweet_id, **body})
+            if logged:
+                self.posted_tweets.append({"id": tweet_id, **body})
             text = _URL.sub(
                 lambda m: "https://t.co/" + hashlib.sha1(m[0].encode()).hexdigest()[:10], body.get("text", "")
             )
@@ -63,7 +70,12 @@ class Posting:
             replied_to = str((body.get("reply") or {}).get("in_reply_to_tweet_id") or "")
             if replied_to:
                 parent = next(
-                    (t for t in self.mentions if isinstance(t, dict) and t.get("id") == replied_to), None
+                    (
+                        t
+                        for t in self.mentions + self.others
+                        if isinstance(t, dict) and t.get("id") == replied_to
+                    ),
+                    None,
                 )
                 extra["referenced_tweets"] = [{"type": "replied_to", "id": replied_to}]
                 if parent:

@@ -54,6 +54,7 @@ class FakeX(Posting):
         self.posted_tweets: list[dict] = []
         self.posted_dms: list[dict] = []
         self.timeline: list[dict] = []  # the account's own tweets, newest first
+        self.others: list[dict] = []  # tweets that do not mention the account (seen only as references)
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.lost_answers: list[LostAnswer] = []
@@ -167,7 +168,22 @@ class FakeX(Posting):
             geo = item.get("geo") if isinstance(item.get("geo"), dict) else {}
             if geo.get("place_id") in self.places:
                 places.append(self.places[geo["place_id"]])
+        referenced = {
+            str(t.get("id")): t for t in self.mentions + self.others + self.timeline if isinstance(t, dict)
+        }
+        tweets = []
+        for item in items:
+            for ref in item.get("referenced_tweets") or [] if isinstance(item, dict) else []:
+                parent = referenced.get(str(ref.get("id")))
+                if parent and parent not in tweets:
+                    tweets.append(parent)
+                    author = str(parent.get("author_id", ""))
+                    if author in self.users and author not in seen:
+                        seen.add(author)
+                        users.append(self.users[author])
         includes = {"users": users} if users else {}
+        if tweets:
+            includes["tweets"] = tweets
         if media:
             includes["media"] = media
         if places:

@@ -31,7 +31,7 @@ def queue_fields_backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0010_account_poll_started_at'),
+        ('inbox', '0013_conversation_started_at'),
     ]
 
     operations = [
@@ -58,15 +58,15 @@ class Migration(migrations.Migration):
         migrations.RunPython(queue_fields_backfill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='conversation',
-            index=models.Index(condition=models.Q(('state__in', ('new', 'open', 'escalated'))), fields=['-priority', 'due_at', 'created_at', 'id'], name='conv_queue_open_idx'),
+            index=models.Index(condition=models.Q(('state__in', ('new', 'open', 'escalated'))), fields=['-priority', 'due_at', 'started_at', 'id'], name='conv_queue_open_idx'),
         ),
         migrations.AddIndex(
             model_name='conversation',
-            index=models.Index(condition=models.Q(('assignee__isnull', True), ('state__in', ('new', 'open'))), fields=['-priority', 'due_at', 'created_at', 'id'], name='conv_queue_free_idx'),
+            index=models.Index(condition=models.Q(('assignee__isnull', True), ('state__in', ('new', 'open'))), fields=['-priority', 'due_at', 'started_at', 'id'], name='conv_queue_free_idx'),
         ),
         migrations.AddIndex(
             model_name='conversation',
-            index=models.Index(condition=models.Q(('state__in', ('new', 'open', 'escalated'))), fields=['team', '-priority', 'due_at', 'created_at', 'id'], name='conv_queue_team_idx'),
+            index=models.Index(condition=models.Q(('state__in', ('new', 'open', 'escalated'))), fields=['team', '-priority', 'due_at', 'started_at', 'id'], name='conv_queue_team_idx'),
         ),
         migrations.AddIndex(
             model_name='conversation',
