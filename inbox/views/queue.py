@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import QueueFilterForm
+from ..models import Platform
 from ..permissions import can_work, visible_conversations
 from ..selectors.queue import (
     COUNT_LIMIT,
@@ -21,10 +22,22 @@ from ..selectors.queue import (
     team_choices,
 )
 from ..services.claims import conversation_take_next
+from ..workflow import State
 from .common import require_inbox
 
 # A live refresh re-renders as many rows as the page shows after "load more", up to this many.
 MAX_SHOWN = 500
+
+
+def _labelled(rows: list) -> list:
+    """Rows with their state's and platform's label: looked up once per page, not once per row."""
+    states, platforms = dict(State.choices), dict(Platform.choices)
+    for row in rows:
+        row.state_label, row.platform_label = (
+            states.get(row.state, row.state),
+            platforms.get(row.account.platform, row.account.platform),
+        )
+    return rows
 
 
 def _shown(request) -> int:
@@ -57,7 +70,12 @@ def queue(request):
         )
     except InvalidCursor:
         return HttpResponseBadRequest(_("This link to a part of the queue is not valid any more."))
-    context = {"rows": page.rows, "next": page.next, "filter_name": filter_name, "team_slug": team_slug}
+    context = {
+        "rows": _labelled(page.rows),
+        "next": page.next,
+        "filter_name": filter_name,
+        "team_slug": team_slug,
+    }
     if more:
         return render(request, "inbox/queue.html#queue-rows", context)
     context |= {
