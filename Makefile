@@ -11,7 +11,7 @@ DEMO_PASSWORD ?= webcare-demo
 TEST_WORKERS ?= auto
 export PORT HOST DEMO_PASSWORD
 
-.PHONY: run test install messages migrate seed lint bench clean
+.PHONY: run test install messages migrate seed lint bench clean test-tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (package.json pins
+# it, package-lock.json its checksum). Test-only: never served, never committed (node_modules/).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks of the browser tests will skip"; fi
+
+test-tools: node_modules/.installed
 
 messages: install
 	$(BIN)/pybabel --quiet compile --domain django --directory locale
@@ -39,11 +47,11 @@ run: seed
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
-test: messages
+test: messages test-tools
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf var db.sqlite3 staticfiles
+	rm -rf var db.sqlite3 staticfiles node_modules
