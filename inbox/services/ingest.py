@@ -16,6 +16,7 @@ from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
 from .base import conversation_lock, event_append, state_change
 from .case_links import cases_link_named
+from .media import attachments_register
 
 logger = logging.getLogger(__name__)
 
@@ -171,4 +172,6 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
     if not item.outbound:
         # A message naming a known case number links its conversation to that case.
         cases_link_named(conversation=conversation, message=message)
+        if item.media:
+            attachments_register(message=message)  # fetched into our storage by a task after commit
     return message
