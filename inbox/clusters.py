@@ -33,6 +33,30 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words if len(w) > 2 and w not in STOPWORDS)
 
 
+def surface_forms(text: str) -> dict[str, str]:
+    """Each content word's stem → the word as the writer spelled it (lower case, accents kept)."""
+    forms = {}
+    for word in re.findall(
+        r"\w+", NOISE.sub(lambda m: " " + m.group(0)[1:] if m.group(0)[0] == "#" else " ", text.lower())
+    ):
+        plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+        if len(plain) > 2 and plain not in STOPWORDS and TOKEN.fullmatch(plain):
+            forms.setdefault(_stem(plain), word)
+    return forms
+
+
+def cluster_title(texts: list[str], stems: list[str]) -> str:
+    """A readable title for a cluster: its most shared words as the citizens wrote them ("Omgevallen
+    boom, amsterdamsestraatweg"), not the stems the grouping works on."""
+    spelled: dict[str, Counter] = {}
+    for text in texts:
+        for stem, word in surface_forms(text).items():
+            spelled.setdefault(stem, Counter())[word] += 1
+    words = [spelled[s].most_common(1)[0][0] if s in spelled else s for s in stems]
+    title = ", ".join(words)
+    return title[:1].upper() + title[1:]
+
+
 def _stem(word: str) -> str:
     # Crude: drops plural endings so "lantaarnpalen" and "lantaarnpaal" differ less often.
     for suffix in ("en", "s"):
@@ -85,7 +109,8 @@ def cluster_texts(
         if len(members) < min_size:
             continue
         counts = Counter(w for i in members for w in words[i])
-        label = " ".join(w for w, _ in counts.most_common(4))
+        stems = sorted(counts, key=lambda w: (-counts[w], w))[:3]  # ties alphabetically: stable titles
+        label = cluster_title([items[i][1] for i in members], stems)
         clusters.append(Cluster(ids=sorted(items[i][0] for i in members), label=label))
     clusters.sort(key=lambda c: (-len(c.ids), c.ids[0]))
     return clusters

@@ -27,9 +27,11 @@ class Team(models.Model):
         WIJKBUREAU = "wijkbureau", _("Wijkbureau")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="teams", blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -59,25 +61,27 @@ class Account(models.Model):
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     handle = models.CharField(_("handle or page"), max_length=100)
     display_name = models.CharField(_("display name"), max_length=200, blank=True)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="accounts")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="accounts")
     credentials = EncryptedJSONField(default=dict, blank=True, editable=False)
     # Non-secret, platform-specific configuration (monitoring queries, sandbox rate, ...).
-    config = models.JSONField(default=dict, blank=True)
+    config = models.JSONField(_("configuration"), default=dict, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     poll_interval_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
     # Where the next poll starts; a poll stopped half-way keeps where it got to (per platform, JSON).
-    cursor = models.CharField(max_length=2000, blank=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    next_poll_at = models.DateTimeField(null=True, blank=True)
-    poll_status = models.CharField(max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER)
-    poll_error = models.TextField(blank=True)
+    cursor = models.CharField(_("poll position"), max_length=2000, blank=True)
+    last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True)
+    poll_status = models.CharField(
+        _("poll status"), max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER
+    )
+    poll_error = models.TextField(_("poll error"), blank=True)
     # A lasting warning from a poll that succeeded (e.g. a gap the platform cannot fill), cleared on reconnect.
-    poll_warning = models.TextField(blank=True)
+    poll_warning = models.TextField(_("poll warning"), blank=True)
     # Where polls are kept apart by a lease rather than an advisory lock (inbox/poll_lock.py): until
     # when the running poll holds it; renewed page by page.
-    poll_lease_until = models.DateTimeField(null=True, blank=True)
+    poll_lease_until = models.DateTimeField(_("poll lease until"), null=True, blank=True)
     # When the poll that holds the lock started: "polling since" (only while the lock is really held).
-    poll_started_at = models.DateTimeField(null=True, blank=True)
+    poll_started_at = models.DateTimeField(_("poll started"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_handle")]
@@ -92,11 +96,11 @@ class Account(models.Model):
 class Contact(models.Model):
     """A person on a platform, with all their conversations."""
 
-    platform = models.CharField(max_length=20, choices=Platform.choices)
-    platform_user_id = models.CharField(max_length=100)
-    handle = models.CharField(max_length=200, blank=True)
-    name = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    platform_user_id = models.CharField(_("user id on the platform"), max_length=100)
+    handle = models.CharField(_("handle"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -113,25 +117,39 @@ class Conversation(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
     # The platform's notion of a thread (X conversation id, Messenger thread, comment root).
-    thread_key = models.CharField(max_length=200)
-    is_private = models.BooleanField(default=False)
+    thread_key = models.CharField(_("thread"), max_length=200)
+    is_private = models.BooleanField(_("private"), default=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conversations")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="conversations"
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     priority = models.SmallIntegerField(_("priority"), default=0)  # 1 = urgent
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    last_message_at = models.DateTimeField()
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    last_message_at = models.DateTimeField(
+        _("last message"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     # The case (zaak) this conversation is about, on whatever channel; set by inbox.services.case_links.
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
+        "cases.Case",
+        null=True,
+        blank=True,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="conversations",
     )
     # Bumped by every change, including its messages: the cheap "has anything changed" check.
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         indexes = [
@@ -293,11 +311,20 @@ class MonitoringHit(models.Model):
 class ApiToken(models.Model):
     """A bearer token for scripts; only its hash is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.user} / {self.name}"
@@ -383,7 +410,8 @@ class ShortcutPreference(models.Model):
 
 
 class Attachment(models.Model):
-    """A photo or video a citizen attached, copied into our own storage by a task (inbox/media.py)."""
+    """A photo or video a citizen attached, copied into our storage by a task (inbox/media.py); the position
+    (latitude, longitude) is where the photo was taken, from its EXIF GPS data."""
 
     Status = AttachmentStatus
 
@@ -408,16 +436,13 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    # Where the photo was taken, from its EXIF GPS data, when it has any.
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["message_id", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["message", "position"], name="attachment_unique_position")
-        ]
+        constraints = [models.UniqueConstraint(fields=["message", "position"], name="attachment_position")]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 

@@ -10,9 +10,10 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Category
-from inbox.models import Conversation, Team
+from inbox.models import Conversation, Platform, Team
 from inbox.workflow import State
 
 from . import charts, selectors
@@ -105,19 +106,27 @@ class _Echo:
         return value
 
 
+# Headers in the user's language; states, channels and urgency as the screens name them.
 EXPORT_COLUMNS = [
-    "id",
-    "platform",
-    "account",
-    "team",
-    "state",
-    "priority",
-    "created_at",
-    "first_response_at",
-    "closed_at",
-    "due_at",
-    "contact_handle",
+    gettext_lazy("conversation"),
+    gettext_lazy("channel"),
+    gettext_lazy("account"),
+    gettext_lazy("team"),
+    gettext_lazy("state"),
+    gettext_lazy("urgent"),
+    gettext_lazy("started"),
+    gettext_lazy("first response"),
+    gettext_lazy("closed at"),
+    gettext_lazy("due"),
+    gettext_lazy("handle"),
 ]
+
+
+def _export_row(row) -> list:
+    pk, platform, handle, team, state, priority, *times, contact = row
+    labels = dict(Platform.choices)
+    urgent = _("yes") if priority > 0 else _("no")
+    return [pk, labels.get(platform, platform), handle, team, State(state).label, urgent, *times, contact]
 
 
 @login_required
@@ -135,7 +144,7 @@ def export_csv(request):
             "pk",
             "account__platform",
             "account__handle",
-            "team__slug",
+            "team__name",
             "state",
             "priority",
             "created_at",
@@ -148,10 +157,10 @@ def export_csv(request):
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow(EXPORT_COLUMNS)
+        yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
         # iterator() streams from the database in chunks: a year never sits in memory.
         for row in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(value) for value in row])
+            yield writer.writerow([_cell(value) for value in _export_row(row)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"webcare-{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"

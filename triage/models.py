@@ -29,16 +29,18 @@ FIELDS = ("type", "category", "urgent", "escalate", "wijk")
 class ConversationTriage(models.Model):
     """What the suggester proposed on arrival and what the agents decided, field by field."""
 
-    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="triage")
+    conversation = models.OneToOneField(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="triage"
+    )
     # The text and account the suggestion was made from: a decision becomes a training example.
-    text = models.TextField(blank=True)
-    to = models.CharField(max_length=200, blank=True)
-    suggested = models.JSONField(default=dict)  # {field: value} as first suggested
-    reasons = models.JSONField(default=dict, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    to = models.CharField(_("addressed to"), max_length=200, blank=True)
+    suggested = models.JSONField(_("suggested"), default=dict)  # {field: value} as first suggested
+    reasons = models.JSONField(_("reasons"), default=dict, blank=True)
     # {field: value} for fields an agent confirmed or corrected; absent = still a suggestion.
-    decided = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    decided = models.JSONField(_("decided"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("triage")
@@ -67,15 +69,17 @@ class ConversationTriage(models.Model):
 class TriageDecision(models.Model):
     """An agent's confirmation or correction of one suggested field: a training example."""
 
-    triage = models.ForeignKey(ConversationTriage, on_delete=models.CASCADE, related_name="decisions")
-    field = models.CharField(max_length=20)
-    suggested = models.JSONField(null=True)
-    value = models.JSONField(null=True)
-    corrected = models.BooleanField(default=False)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    triage = models.ForeignKey(
+        ConversationTriage, verbose_name=_("triage"), on_delete=models.CASCADE, related_name="decisions"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(_("field"), max_length=20)
+    suggested = models.JSONField(_("suggested"), null=True)
+    value = models.JSONField(_("value"), null=True)
+    corrected = models.BooleanField(_("corrected"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, verbose_name=_("by"), on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from inbox.models import Role
+from inbox.models import Conversation, Role
 from inbox.services.api_tokens import api_token_create
 from tests.conftest import incoming
 
@@ -66,8 +66,22 @@ def test_csv_export_streams_rows_and_defuses_formulas(client, manager, deliver):
     assert response.status_code == 200
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:3] == ["id", "platform", "account"]
+    assert rows[0] == [
+        "gesprek",
+        "kanaal",
+        "account",
+        "team",
+        "status",
+        "urgent",
+        "begonnen",
+        "eerste reactie",
+        "afgesloten op",
+        "uiterlijk",
+        "gebruikersnaam",
+    ]
     assert len(rows) == 3
+    second = Conversation.objects.get(thread_key="two")
+    assert rows[2][1:6] == ["Sandbox", "GemeenteTest", "KCC", "Nieuw", "ja" if second.priority else "nee"]
     assert rows[1][-1] == '\'=HYPERLINK("http://x")'
 
 
