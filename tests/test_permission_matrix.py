@@ -7,10 +7,12 @@ A last test checks that no URL of the inbox is missing from the matrix.
 """
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.services import case_register
-from inbox.models import Account, Conversation, Message, MonitoringHit, Role
+from inbox.models import Account, Attachment, Conversation, Message, MonitoringHit, Role
 from inbox.services.monitoring import monitoring_hits_record
 from tests.conftest import incoming
 
@@ -97,6 +99,41 @@ MATRIX = [
         {"ids": "{kcc}", "text": "Wij zijn ermee bezig."},
         # The wijkbureau cannot answer the KCC's conversation: nothing of theirs is chosen.
         (302, 302, 422, 403, 302, L),
+    ),
+    # Issue 15: handing over, taking over, close and next, a citizen's photo, one's own settings.
+    (
+        "inbox:assign",
+        "post",
+        "/conversations/{kcc}/assign/",
+        {"assignee": "{adviser}"},
+        (302, 302, 404, 403, 302, L),
+    ),
+    ("inbox:take_over", "post", "/conversations/{kcc}/take-over/", {}, (302, 302, 404, 403, 302, L)),
+    ("inbox:close_next", "post", "/conversations/{kcc}/close-next/", {}, (302, 302, 404, 403, 302, L)),
+    ("inbox:attachment", "get", "/attachments/{photo}/", None, (200, 200, 404, 200, 200, L)),
+    (
+        "inbox:attachment_thumbnail",
+        "get",
+        "/attachments/{photo}/thumbnail/",
+        None,
+        (200, 200, 404, 200, 200, L),
+    ),
+    ("inbox:settings", "get", "/settings/", None, (200, 200, 200, 200, 200, L)),
+    (
+        "inbox:settings (save)",
+        "post",
+        "/settings/",
+        {
+            "enabled": "on",
+            "key_next": "n",
+            "key_previous": "p",
+            "key_claim": "c",
+            "key_reply": "r",
+            "key_escalate": "e",
+            "key_close": "x",
+            "key_help": "?",
+        },
+        (302, 302, 302, 302, 302, L),
     ),
     ("healthz", "get", "/healthz", None, (200, 200, 200, 200, 200, 200)),
     ("admin:index", "get", "/admin/", None, (A, A, A, A, 200, A)),
@@ -296,7 +333,8 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def world(make_user, teams, deliver, account):
+def world(make_user, teams, deliver, account, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     users = {
         "agent": make_user(Role.AGENT, username="anouk"),
         "adviser": make_user(Role.ADVISER, team="comms", username="daan"),
@@ -315,6 +353,15 @@ def world(make_user, teams, deliver, account):
     case = case_register(user=users["agent"], category="afval", description="Container vol")
     Conversation.objects.filter(pk=kcc.pk).update(case=case)
     monitoring_hits_record(account_id=account.pk, query="#gladheid030", items=[incoming(platform_id="hit-1")])
+    photo = Attachment.objects.create(
+        message=Message.objects.get(platform_id="kcc-1"),
+        kind=Attachment.Kind.IMAGE,
+        platform_url="https://pbs.twimg.com/media/a.jpg",
+        status=Attachment.Status.STORED,
+        file=default_storage.save("attachments/a.jpg", ContentFile(b"\xff\xd8 not really a jpeg")),
+        thumbnail=default_storage.save("attachments/a-thumb.jpg", ContentFile(b"\xff\xd8 thumb")),
+        content_type="image/jpeg",
+    )
     return {
         "users": users,
         "ids": {
@@ -324,6 +371,8 @@ def world(make_user, teams, deliver, account):
             "west": teams["west"].pk,
             "case": case.number,
             "hit": MonitoringHit.objects.get().pk,
+            "photo": photo.pk,
+            "adviser": users["adviser"].pk,
         },
     }
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    # Only for its static files and templates: the API docs load Swagger UI from here, not a CDN.
+    "ninja",
     "cases",
     "inbox",
     "channels",
@@ -186,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
+    "fetch-pending-attachments": {"task": "inbox.tasks.fetch_pending_attachments", "schedule": 300.0},
 }
 
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
@@ -270,3 +273,20 @@ INBOX_CLUSTER_SIMILARITY = float(os.environ.get("INBOX_CLUSTER_SIMILARITY", "0.5
 INBOX_TYPING_SECONDS = int(os.environ.get("INBOX_TYPING_SECONDS", "8"))
 # Prefix for links in notification e-mails (e.g. https://webcare.example.nl).
 WEBCARE_SITE_URL = os.environ.get("WEBCARE_SITE_URL", "")
+
+# Issue 15: the agent's workspace.
+# A colleague's claim counts as left behind ("away") when they have not touched it for this long;
+# then a colleague may take it over (inbox.permissions.TAKE_OVER_RULE).
+INBOX_CLAIM_AWAY_MINUTES = int(os.environ.get("INBOX_CLAIM_AWAY_MINUTES", "30"))
+# Citizens' photos and videos, copied by a task into the app's own storage (MEDIA_ROOT) and served
+# only through the inbox (never from the platform's CDN). Only these hosts are fetched from (HTTPS;
+# a leading dot allows subdomains), with these limits.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+INBOX_ATTACHMENT_HOSTS = env_list(
+    "INBOX_ATTACHMENT_HOSTS", "pbs.twimg.com,video.twimg.com,ton.twimg.com,.fbcdn.net,.fbsbx.com"
+)
+INBOX_ATTACHMENT_MAX_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_BYTES", str(15 * 1024 * 1024)))
+INBOX_ATTACHMENT_MAX_VIDEO_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_VIDEO_BYTES", str(80 * 1024 * 1024)))
+INBOX_ATTACHMENT_MAX_ATTEMPTS = int(os.environ.get("INBOX_ATTACHMENT_MAX_ATTEMPTS", "6"))
+INBOX_ATTACHMENT_CONNECT_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_CONNECT_TIMEOUT", "5"))
+INBOX_ATTACHMENT_READ_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_READ_TIMEOUT", "30"))
