@@ -28,6 +28,20 @@
     if (!pending && source.matches && source.matches("form")) pending = "form:" + (source.getAttribute("hx-post") || "");
   });
 
+  // A timed refresh never pulls a control out from under someone's hands: while a button, box or
+  // select inside the part it would replace has focus, or a form there is unfolded, it waits; the
+  // next round brings it. (Reading a message or a link there does not hold it up.)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var target = event.detail.target;
+    if (!source || !target || (source.getAttribute("hx-trigger") || "").indexOf("every") === -1) return;
+    var active = document.activeElement;
+    var controls = "button, select, input, textarea, summary";
+    var busy = (active && target.contains(active) && active.matches(controls)) ||
+      target.querySelector("details[open] select, details[open] input:not([type=hidden]), details[open] textarea");
+    if (busy && event.detail.xhr.status === 200) event.detail.shouldSwap = false;
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     if (pending === null) return;
     var key = pending;

@@ -7,13 +7,17 @@ node_modules/) and is injected into each page with Playwright's ``add_script_tag
 """
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from cases.services import case_register
-from inbox.models import Account, Conversation, DutyShift, Role
+from inbox.models import Account, Attachment, Conversation, DutyShift, Message, Role
 from inbox.services.claims import conversation_claim
 from inbox.services.monitoring import monitoring_hits_record
 from inbox.services.teamwork import conversation_escalate, note_add
@@ -43,7 +47,8 @@ PAGES = {
     "monitoring": ("/monitoring/", {"agent", "admin"}),
     "accounts": ("/channel-accounts/", {"admin"}),
     "dashboard": ("/dashboard/", {"manager", "admin"}),
-    "settings": ("/settings/", {"agent", "wijk"}),
+    "settings": ("/settings/", {"agent", "wijk", "manager"}),
+    "photo-viewer": ("/conversations/{kcc}/#viewer", {"agent"}),
 }
 ROLES = ("agent", "adviser", "wijk", "manager", "admin")
 
@@ -64,8 +69,30 @@ OVERFLOW = """() => {
 }"""
 
 
+def _photo(message, tmp_path) -> None:
+    """A stored photo on a message, as the fetch task leaves it (inbox.services.media)."""
+    image = Image.new("RGB", (800, 600), (90, 140, 60))
+    thumb = io.BytesIO()
+    image.resize((480, 360)).save(thumb, "JPEG")
+    full = io.BytesIO()
+    image.save(full, "JPEG")
+    Attachment.objects.create(
+        message=message,
+        kind=Attachment.Kind.IMAGE,
+        platform_url="https://pbs.twimg.com/media/x.jpg",
+        alt="Omgevallen boom op het fietspad",
+        status=Attachment.Status.STORED,
+        file=default_storage.save("attachments/x.jpg", ContentFile(full.getvalue())),
+        thumbnail=default_storage.save("attachments/x-thumb.jpg", ContentFile(thumb.getvalue())),
+        content_type="image/jpeg",
+        width=800,
+        height=600,
+    )
+
+
 @pytest.fixture
-def world(make_user, teams, deliver, account):
+def world(make_user, teams, deliver, account, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     users = {
         "agent": make_user(Role.AGENT, username="anouk"),
         "adviser": make_user(Role.ADVISER, team="comms", username="daan"),
@@ -91,6 +118,7 @@ def world(make_user, teams, deliver, account):
     esc = Conversation.objects.get(thread_key="esc-1")
     team_conversation = Conversation.objects.get(thread_key="oost-1")
     Conversation.objects.filter(pk=team_conversation.pk).update(team=teams["oost"])
+    _photo(Message.objects.get(platform_id="kcc-2"), tmp_path)
     conversation_claim(conversation_id=kcc.pk, user=users["agent"])
     note_add(conversation_id=kcc.pk, user=users["agent"], text="Buurman belde ook al.")
     conversation_escalate(
@@ -122,8 +150,12 @@ def test_every_page_is_accessible_and_fits(role, browser, live_server, world):
             url = live_server.url + path.format(**ids)
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
-                page.goto(url)
+                page.goto(url.removesuffix("#viewer"))  # a fresh load each time, also for the viewer
                 page.wait_for_load_state("networkidle")
+                if url.endswith("#viewer"):  # the photo viewer open, as a keyboard user opens it
+                    page.locator("a[data-viewer]").first.focus()
+                    page.keyboard.press("Enter")
+                    page.wait_for_function("document.querySelector('#media-viewer[open] img')?.naturalWidth > 0")
                 fit = page.evaluate(OVERFLOW)
                 if fit["scroll"] > fit["width"]:
                     problems.append(
