@@ -18,8 +18,6 @@ from tests.conftest import incoming
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FOCUSED_TESTID = "document.activeElement && document.activeElement.dataset.testid"
-
 
 @pytest.fixture
 def conversation_url(live_server, deliver):
@@ -35,17 +33,17 @@ def test_skip_link_then_focus_follows_claim_and_close(page, live_server, agent, 
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Naar de inhoud")
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
 
     page.get_by_role("button", name="Oppakken", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("assignee")).to_have_text("U werkt hieraan.")
-    assert page.evaluate(FOCUSED_TESTID) == "state-box"  # not the body: the outcome, read out
+    expect(page.get_by_test_id("state-box")).to_be_focused()  # not the body: the outcome, read out
 
     page.get_by_role("button", name="Afsluiten", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("state")).to_have_text("Afgesloten")
-    assert page.evaluate(FOCUSED_TESTID) == "state-box"
+    expect(page.get_by_test_id("state-box")).to_be_focused()
     expect(page.locator(".state-box.focus-flash")).to_have_count(1)  # and it shows
 
 
@@ -63,7 +61,7 @@ def test_hand_over_to_a_colleague(page, live_server, agent, other_agent, convers
     page.get_by_role("button", name="Overdragen", exact=True).click()
 
     expect(page.get_by_test_id("assignee")).to_have_text("Collega werkt hieraan.")
-    assert page.evaluate("document.activeElement !== document.body")
+    expect(page.get_by_test_id("state-box")).to_be_focused()
     expect(page.get_by_test_id("internal-note")).to_contain_text("Ik ken deze melder.")
     assert Conversation.objects.get().assignee == other_agent
 
@@ -83,7 +81,7 @@ def test_the_phone_menu_opens_and_closes(new_page, live_server, agent):
     queue_link.focus()
     page.keyboard.press("Escape")
     expect(queue_link).to_be_hidden()
-    assert page.evaluate("document.activeElement.classList.contains('menu-toggle')")
+    expect(toggle).to_be_focused()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
@@ -146,10 +144,10 @@ def test_the_photo_viewer_with_the_keyboard(page, live_server, agent, conversati
     expect(viewer).to_have_attribute("open", "")
     expect(viewer.get_by_role("img", name="Omgevallen boom")).to_be_visible()
     expect(viewer.locator("figcaption")).to_have_text("Omgevallen boom")
-    assert page.evaluate("document.activeElement.id") == "media-viewer-close"
+    expect(page.locator("#media-viewer-close")).to_be_focused()
     page.keyboard.press("Escape")
     expect(viewer).not_to_have_attribute("open", "")
-    assert page.evaluate("document.activeElement.matches('a[data-viewer]')")
+    expect(thumbnail).to_be_focused()
     # Nothing came from the platform: the page only loads from this server.
     assert not [url for url in page.evaluate("performance.getEntries().map(e => e.name)") if "twimg" in url]
 
