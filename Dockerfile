@@ -25,8 +25,10 @@ COPY . .
 # - collectstatic with DEBUG=0, because only then does settings.py select whitenoise's
 #   CompressedManifestStaticFilesStorage, which writes the staticfiles.json manifest that
 #   {% static %} needs at runtime (DEBUG=0 in production).
+# - The triage model is trained from the repository's training files (triage_train).
 # - var/ (WEBCARE_VAR_DIR) is the one writable directory: beat's schedule file lives there.
 RUN pybabel compile -d locale -D django \
+    && SECRET_KEY=build-only FIELD_ENCRYPTION_KEY=build-only python manage.py triage_train \
     && DEBUG=0 SECRET_KEY=build-only FIELD_ENCRYPTION_KEY=build-only python manage.py collectstatic --noinput \
     && mkdir -p /app/var \
     && chown webcare:webcare /app/var

@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11+, make and git:
-#   make run    the inbox on the embedded default (SQLite, file-system broker, sandbox channel)
+#   make run    the inbox on the embedded default (SQLite, a SQLite-file broker, sandbox channel)
 #   make test   the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -9,9 +9,12 @@ HOST ?= 127.0.0.1
 DEMO_PASSWORD ?= webcare-demo
 # Test processes (pytest-xdist); a test file runs whole in one process, so its fixtures are shared.
 TEST_WORKERS ?= auto
+# make soak: `make run`'s processes for SOAK_MINUTES under load, on var/soak and SOAK_PORT.
+SOAK_MINUTES ?= 10
+SOAK_PORT ?= 8765
 export PORT HOST DEMO_PASSWORD
 
-.PHONY: run test install messages migrate seed lint bench clean test-tools
+.PHONY: run soak test install messages model migrate seed lint bench clean test-tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +35,12 @@ test-tools: node_modules/.installed
 messages: install
 	$(BIN)/pybabel --quiet compile --domain django --directory locale
 
-migrate: install messages
+# The triage model is built from the training files in the repository, never committed; this
+# rebuilds it only when they (or the code reading them) changed.
+model: install
+	$(BIN)/python manage.py triage_train --if-stale
+
+migrate: install messages model
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
@@ -43,11 +51,15 @@ run: seed
 	@echo ""
 	@echo "  Webcare inbox: http://$(HOST):$(PORT)/"
 	@echo "  Log in as agent, adviser, wijk, wijk2, manager or admin, password: $(DEMO_PASSWORD)"
-	@echo "  (web server, Celery worker and beat run below; Ctrl-C stops all three)"
+	@echo "  (web server, Celery worker and beat run below; Ctrl-C stops all three, and so does"
+	@echo "   one of them exiting: the last line then says which one and why)"
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m webcare.supervise Procfile.dev
 
-test: messages test-tools
+soak: messages
+	$(BIN)/python manage.py soak --minutes $(SOAK_MINUTES) --port $(SOAK_PORT)
+
+test: messages model test-tools
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Case, CaseEvent, ManualContact
+from .models import Case, CaseEvent, ManualContact, StatusPush
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -32,3 +32,9 @@ class ManualContactAdmin(ReadOnly):
 class CaseEventAdmin(ReadOnly):
     list_display = ["case", "kind", "actor", "created_at"]
     list_filter = ["kind"]
+
+
+@admin.register(StatusPush)
+class StatusPushAdmin(ReadOnly):
+    list_display = ["case", "status", "changed_at", "state", "attempts", "pushed_at"]
+    list_filter = ["state", "status"]

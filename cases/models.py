@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import Status, SyncState
+from .workflow import PushState, Status, SyncState
 
 
 class Category(models.TextChoices):
@@ -82,6 +82,41 @@ class Case(models.Model):
         return self.number
 
 
+class StatusPush(models.Model):
+    """One status change of a case on its way to the back office (a ZGW `status`), sent in order.
+
+    Saved with the change it reports, before any call; the back office's status URL is kept once
+    it exists. Changes the back office itself reported (source "backoffice") are not sent back.
+    """
+
+    State = PushState  # its transitions are data (workflow.PUSH_TRANSITIONS)
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="status_pushes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    changed_at = models.DateTimeField(_("changed at"))  # datumStatusGezet, to the second
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    state = models.CharField(
+        _("push state"), max_length=10, choices=PushState.choices, default=PushState.PENDING
+    )
+    reference = models.CharField(_("back-office reference"), max_length=1000, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("pushed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["state", "changed_at"], name="status_push_state_idx")]
+        verbose_name = _("status in the back office")
+        verbose_name_plural = _("statuses in the back office")
+
+    def __str__(self):
+        return f"{self.status} of {self.case_id}: {self.state}"
+
+
 class ManualContact(models.Model):
     """A contact about a case outside social media, logged by hand."""
 
@@ -127,6 +162,9 @@ class CaseEvent(models.Model):
         BACKOFFICE_REGISTERED = "backoffice_registered", _("Registered in the back office")
         BACKOFFICE_FAILED = "backoffice_failed", _("Back-office registration failed")
         BACKOFFICE_RETRIED = "backoffice_retried", _("Back-office registration retried")
+        STATUS_PUSHED = "status_pushed", _("Status set in the back office")
+        STATUS_PUSH_FAILED = "status_push_failed", _("Back office refused the status")
+        STATUS_PUSH_RETRIED = "status_push_retried", _("Status sent to the back office again")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

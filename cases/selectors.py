@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from . import numbers
-from .models import Case, CaseEvent, ManualContact
+from .models import Case, CaseEvent, ManualContact, StatusPush
 
 
 def case_by_number(text: str) -> Case | None:
@@ -33,3 +33,8 @@ def case_contacts(case: Case) -> list[ManualContact]:
 
 def recent_cases(limit: int = 50) -> QuerySet:
     return Case.objects.order_by("-created_at")[:limit]
+
+
+def case_status_pushes(case: Case) -> list[StatusPush]:
+    """The case's status changes on their way to (or in) the back office, oldest first."""
+    return list(case.status_pushes.order_by("changed_at", "pk"))

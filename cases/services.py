@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import numbers
+from . import numbers, status_push
 from .models import Case, CaseEvent, CaseNumberCounter, Category, ManualContact
 from .workflow import CLOSED_STATUSES, STATUS_TRANSITIONS, SYNC_TRANSITIONS, Status, SyncState, can_transition
 
@@ -107,6 +107,7 @@ def case_register(
         sync_state=SyncState.LOCAL if backend == "local" else SyncState.PENDING,
     )
     _event(case, kind=CaseEvent.Kind.REGISTERED, actor=user, to_status=case.status, **(source or {}))
+    status_push.status_push_queue(case=case, status=case.status, changed_at=case.created_at)
     if case.sync_state == SyncState.PENDING:
         transaction.on_commit(lambda: enqueue_backoffice_register(case.pk))
     return case
@@ -195,6 +196,8 @@ def case_status_change(
         note=_clean(note).strip()[:2000],
         source=source,
     )
+    if source != "backoffice":  # what the back office told us, it knows already
+        status_push.status_push_queue(case=case, status=status, changed_at=now, note=_clean(note).strip())
     return case
 
 
@@ -292,6 +295,8 @@ def case_backoffice_mark_synced(*, case_id: int, reference: str) -> Case | None:
         return None
     case = Case.objects.get(pk=case_id)
     _event(case, kind=CaseEvent.Kind.BACKOFFICE_REGISTERED, backend=case.backend, reference=reference)
+    if status_push.case_has_pending_pushes(case_id):  # its statuses waited for the zaak
+        transaction.on_commit(lambda: status_push.enqueue_status_push(case_id))
     return case
 
 

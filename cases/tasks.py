@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from . import services
-from .backends import BackendError, TemporaryBackendError, get_backend
+from . import services, status_push
+from .backends import BackendError, NotKeptThere, TemporaryBackendError, get_backend
 from .workflow import Status
 
 logger = logging.getLogger(__name__)
@@ -76,3 +76,51 @@ def pull_backoffice_status() -> int:
         if closed and services.case_status_from_backoffice(case_id=case.pk, status=Status.RESOLVED):
             changed += 1
     return changed
+
+
+@shared_task(bind=True, name="cases.tasks.case_status_push", max_retries=MAX_RETRIES)
+def case_status_push(self, case_id: int) -> str:
+    """Send a case's pending status changes to the back office, oldest first, until one fails.
+
+    Safe twice: each change is taken by a guarded update, and a second task finds it taken.
+    """
+    outcomes = []
+    while (push := status_push.status_push_start(case_id=case_id)) is not None:
+        outcome = _push_one(self, push)
+        outcomes.append(outcome)
+        if outcome not in ("pushed", "skipped"):
+            break
+    return ", ".join(outcomes) or "nothing to send"
+
+
+def _push_one(task, push) -> str:
+    try:
+        reference = get_backend(push.case.backend).push_status(push.case, push)
+    except NotKeptThere as exc:
+        status_push.status_push_mark_skipped(push_id=push.pk, reason=str(exc))
+        return "skipped"
+    except TemporaryBackendError as exc:
+        will_retry = task.request.retries < task.max_retries
+        if (
+            status_push.status_push_mark_failed(push_id=push.pk, error=str(exc), will_retry=will_retry)
+            is None
+        ):
+            return MOVED_ON
+        if will_retry and not task.request.is_eager:
+            raise task.retry(countdown=_backoff(task.request.retries), exc=exc) from exc
+        return "retry" if will_retry else "failed"
+    except Exception as exc:  # a refusal, or a bug: never leave the change stuck in "pushing"
+        if not isinstance(exc, BackendError):
+            logger.exception("Status push %s of case %s crashed", push.pk, push.case_id)
+        error = str(exc) if isinstance(exc, BackendError) else f"{exc.__class__.__name__}: {exc}"
+        if status_push.status_push_mark_failed(push_id=push.pk, error=error) is None:
+            return MOVED_ON
+        return "failed"
+    if status_push.status_push_mark_pushed(push_id=push.pk, reference=reference) is None:
+        return MOVED_ON
+    return "pushed"
+
+
+@shared_task(name="cases.tasks.status_push_pending")
+def status_push_pending() -> int:
+    return status_push.status_pushes_pending()

@@ -69,3 +69,31 @@ SYNC_TRANSITIONS = Transitions(
         SyncState.FAILED: {SyncState.PENDING},
     },
 )
+
+
+class PushState(models.TextChoices):
+    """How far a status change got in the back office (StatusPush.State)."""
+
+    PENDING = "pending", _("Waiting for the back office")
+    PUSHING = "pushing", _("Being sent to the back office")
+    PUSHED = "pushed", _("Set in the back office")
+    FAILED = "failed", _("Refused by the back office")
+    # The back office has no statustype for this status (ZGW_STATUSTYPEN): nothing to send.
+    SKIPPED = "skipped", _("Not kept in the back office")
+
+
+# A status change of a case in a back office is born pending (case_register, case_status_change).
+PUSH_TRANSITIONS = Transitions(
+    "back-office status",
+    {
+        # The case's push task takes the oldest one (status_push_start); a second task finds it taken.
+        PushState.PENDING: {PushState.PUSHING},
+        # The outcome; back to pending for a temporary fault the task retries, or for an attempt
+        # whose worker went quiet (the status is looked up before it is set, so that is safe).
+        PushState.PUSHING: {PushState.PUSHED, PushState.PENDING, PushState.FAILED, PushState.SKIPPED},
+        # A person retries (status_push_retry).
+        PushState.FAILED: {PushState.PENDING},
+        PushState.PUSHED: set(),
+        PushState.SKIPPED: set(),
+    },
+)

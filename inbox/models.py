@@ -1,5 +1,7 @@
 """Teams, channel accounts, contacts, conversations, messages and their timeline."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -7,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
-from .workflow import AttachmentStatus, SendStatus, State
+from .workflow import SendStatus, State
+
+# Fetched this long after the platform time: worth telling the reader ("opgehaald 3 dagen later").
+LATE_FETCH = dt.timedelta(hours=1)
 
 
 class Role(models.TextChoices):
@@ -135,9 +140,11 @@ class Conversation(models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    last_message_at = models.DateTimeField(
-        _("last message"),
-    )
+    last_message_at = models.DateTimeField(_("last message"))
+    # When the citizen started it: its first message's platform time. Every figure, deadline and age
+    # counts from here, however late we fetched it.
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    # When we fetched it (stored the first message): shown where it differs much from the start.
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     # The case (zaak) this conversation is about, on whatever channel; set by inbox.services.case_links.
     case = models.ForeignKey(
@@ -163,6 +170,12 @@ class Conversation(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.contact}"
+
+    @property
+    def fetched_late_by(self) -> dt.timedelta | None:
+        """How long after the citizen started it we fetched it, when that is long enough to mention."""
+        delay = self.created_at - self.started_at
+        return delay if delay >= LATE_FETCH else None
 
 
 class Message(models.Model):
@@ -216,6 +229,12 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.direction} {self.platform_id or self.pk}"
 
+    @property
+    def fetched_late_by(self) -> dt.timedelta | None:
+        """How long after its platform time we fetched it, when that is long enough to mention."""
+        delay = self.received_at - self.created_at
+        return delay if delay >= LATE_FETCH else None
+
 
 class Event(models.Model):
     """One entry of a conversation's timeline: the audit trail. Never edited or deleted."""
@@ -246,6 +265,7 @@ class Event(models.Model):
         ESCALATED = "escalated", _("Escalated to the adviser")
         HANDED_BACK = "handed_back", _("Handed back with advice")
         FORWARDED = "forwarded", _("Forwarded")
+        REROUTED = "rerouted", _("Re-routed by the routing rules")
         ASSIGNED = "assigned", _("Handed to a colleague")
         TAKEN_OVER = "taken_over", _("Taken over")
 
@@ -394,57 +414,6 @@ class TypingMarker(models.Model):
         return f"{self.user} typing on {self.conversation_id}"
 
 
-class ShortcutPreference(models.Model):
-    """One person's keyboard shortcuts: off altogether, or keys of their own (WCAG 2.1.4)."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    enabled = models.BooleanField(_("keyboard shortcuts on"), default=True)
-    keys = models.JSONField(_("keys"), default=dict, blank=True)  # action → key, only where changed
-
-    class Meta:
-        verbose_name = _("keyboard shortcut setting")
-        verbose_name_plural = _("keyboard shortcut settings")
-
-    def __str__(self):
-        return str(self.user)
-
-
-class Attachment(models.Model):
-    """A photo or video a citizen attached, copied into our storage by a task (inbox/media.py); the position
-    (latitude, longitude) is where the photo was taken, from its EXIF GPS data."""
-
-    Status = AttachmentStatus
-
-    class Kind(models.TextChoices):
-        IMAGE = "image", _("Photo")
-        VIDEO = "video", _("Video")
-        OTHER = "other", _("File")
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    position = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    platform_url = models.URLField(_("platform URL"), max_length=2000)  # kept, never shown to the browser
-    alt = models.TextField(_("alt text"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    error = models.CharField(max_length=500, blank=True)
-    file = models.FileField(upload_to="attachments/%Y/%m/", blank=True)
-    thumbnail = models.FileField(upload_to="attachments/%Y/%m/", blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # The case this photo was registered with ("foto bij de melding"); cases/ does not know of it.
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    fetched_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["message_id", "position"]
-        constraints = [models.UniqueConstraint(fields=["message", "position"], name="attachment_position")]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self):
-        return f"{self.kind} {self.position} of {self.message_id}"
+# The agent's workspace: one's own shortcuts and citizens' photos (models of this app kept apart,
+# this module being at its size limit; they refer to the models here by name, so no cycle).
+from .workspace_models import Attachment, ShortcutPreference  # noqa: E402, F401

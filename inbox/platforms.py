@@ -18,6 +18,9 @@ class ReplyRules:
     # The platform id of the public comment a private reply would answer ("" when none may be sent),
     # e.g. Facebook's private reply to a comment within 7 days.
     private_reply: Callable[[Any], str] | None = None
+    # The platform refuses a post identical to one the account made recently (X does), so one text
+    # cannot answer several of its threads.
+    refuses_duplicates: bool = False
 
     def refusal_for(self, conversation) -> str:
         return self.refusal(conversation) if self.refusal else ""

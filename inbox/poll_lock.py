@@ -24,7 +24,7 @@ from .models import Account
 
 logger = logging.getLogger(__name__)
 
-# The first key of every poll lock (the second is the account id): "WC" + 11 for issue 11.
+# The first key of every poll lock (the second is the account id): "WC" and a fixed number.
 NAMESPACE = 0x5743_0011
 LEASE = dt.timedelta(seconds=60)
 _HELD = (

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import cases, channels, conversation, media, preferences, queue, teamwork
+from .views import cases, channels, conversation, klantcontacten, media, preferences, queue, teamwork
 
 inbox_patterns = [
     path("queue/", queue.queue, name="queue"),
@@ -22,6 +22,17 @@ inbox_patterns = [
     path("settings/", preferences.settings, name="settings"),
     path("attachments/<int:pk>/", media.attachment, name="attachment"),
     path("attachments/<int:pk>/thumbnail/", media.attachment, {"thumbnail": True}, name="attachment_thumbnail"),
+    path(
+        "conversations/<int:pk>/klantcontact/", klantcontacten.klantcontact_panel, name="klantcontact_panel"
+    ),
+    path(
+        "conversations/<int:pk>/klantcontact/retry/",
+        klantcontacten.klantcontact_send_again,
+        name="klantcontact_retry",
+    ),
+    path(
+        "conversations/<int:pk>/earlier-contacts/", klantcontacten.earlier_contacts, name="earlier_contacts"
+    ),
     path("channel-accounts/", channels.accounts, name="accounts"),
     path("monitoring/", channels.monitoring, name="monitoring"),
     path("monitoring/<int:pk>/promote/", channels.promote, name="monitoring_promote"),
@@ -42,6 +53,9 @@ case_patterns = [
     path("cases/<str:number>/contacts/", cases.case_contact, name="contact"),
     path("cases/<str:number>/tell/", cases.case_tell, name="tell"),
     path("cases/<str:number>/retry/", cases.case_retry, name="retry"),
+    path(
+        "cases/<str:number>/statuses/<int:push_id>/retry/", cases.case_status_push_retry, name="status_retry"
+    ),
 ]
 
 teamwork_patterns = [

@@ -1,14 +1,11 @@
-"""The peak banner everyone sees while intake is far above normal."""
-
-import datetime as dt
+"""The peak banner everyone sees while intake is far above normal, until they dismiss it."""
 
 from django.utils import timezone
 
-from .models import PeakAlert
+from .selectors import peak_banner_alert
 
 
 def peak_banner(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    since = timezone.now() - dt.timedelta(hours=2)
-    return {"peak_alert": PeakAlert.objects.filter(hour_start__gte=since).first()}
+    return {"peak_alert": peak_banner_alert(user=request.user, now=timezone.now())}

@@ -6,11 +6,13 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from cases.models import Category
 from inbox.models import Conversation, Platform, Team
@@ -18,7 +20,9 @@ from inbox.workflow import State
 
 from . import charts, selectors
 from .forms import DashboardFilterForm, ExportForm
+from .models import PeakAlert
 from .permissions import can_view_reports
+from .services import peak_alert_dismiss
 
 
 def _require_reports(user):
@@ -34,6 +38,7 @@ def dashboard(request):
     numbers = _dashboard_numbers(day, scope)
     figures, trend = numbers["figures"], numbers["trend"]
     distribution = figures["first_response_working_minutes"]["distribution"]
+    typical = numbers["typical_per_hour"]
     team_names = dict(Team.objects.values_list("slug", "name"))
     hours = [f"{h:02d}" for h in range(24)]
     trend_labels = [point["date"][5:] for point in trend]
@@ -45,9 +50,13 @@ def dashboard(request):
         "intake_chart": charts.bars(
             numbers["per_hour"],
             hours,
-            title=_("Intake per hour, against a typical day"),
-            compare=numbers["typical_per_hour"],
+            title=_("Intake per hour, against a typical day") if typical else _("Intake per hour"),
+            compare=typical,
         ),
+        "has_typical_day": typical is not None,
+        "peak_now": numbers["peak_now"],
+        # Snapshots frozen before the clock figures existed lack them.
+        "clock": figures.get("first_response_clock_minutes") or {},
         "backlog_chart": charts.line(
             [point["backlog"] for point in trend], trend_labels, title=_("Backlog at the end of each day")
         ),
@@ -76,11 +85,21 @@ def _dashboard_numbers(day, scope) -> dict:
 
     def count() -> dict:
         figures = selectors.day_figures(day, scope)
+        first = selectors.history_start()
+        now = timezone.now()
         return {
             "figures": figures,
             "trend": selectors.trend(day, scope, figures_of_day=figures),
             "per_hour": selectors.intake_per_hour(day, scope),
-            "typical_per_hour": selectors.typical_intake_per_hour(day, scope),
+            # None while there are fewer than four earlier weeks to compare with.
+            "typical_per_hour": selectors.typical_intake_per_hour(day, scope, first=first),
+            # The peak watch (all channels), on today's page only.
+            "peak_now": {
+                "intake": selectors.last_hour_intake(now),
+                "baseline": selectors.normal_hour_intake(now, first=first),
+            }
+            if day == timezone.localdate()
+            else None,
         }
 
     return cache.get_or_set(key, count, timeout=60)
@@ -115,6 +134,7 @@ EXPORT_COLUMNS = [
     gettext_lazy("state"),
     gettext_lazy("urgent"),
     gettext_lazy("started"),
+    gettext_lazy("fetched"),
     gettext_lazy("first response"),
     gettext_lazy("closed at"),
     gettext_lazy("due"),
@@ -138,7 +158,7 @@ def export_csv(request):
     start, _end = selectors.day_bounds(form.cleaned_data["start"])
     _start, end = selectors.day_bounds(form.cleaned_data["end"])
     rows = (
-        Conversation.objects.filter(created_at__gte=start, created_at__lt=end)
+        Conversation.objects.filter(started_at__gte=start, started_at__lt=end)
         .order_by("pk")
         .values_list(
             "pk",
@@ -147,6 +167,7 @@ def export_csv(request):
             "team__name",
             "state",
             "priority",
+            "started_at",
             "created_at",
             "first_response_at",
             "closed_at",
@@ -166,3 +187,19 @@ def export_csv(request):
     filename = f"webcare-{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_POST
+def peak_dismiss(request, pk: int):
+    """Hide the peak banner for this person (every device); htmx swaps the banner out."""
+    alert = get_object_or_404(PeakAlert, pk=pk)
+    peak_alert_dismiss(alert_id=alert.pk, user=request.user)
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    return redirect(back)

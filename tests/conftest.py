@@ -189,5 +189,47 @@ def conversation(deliver):
     return Conversation.objects.get(thread_key="first")
 
 
+# --- Open Klant ----------------------------------------------------------------------------------
+
+KLANTINTERACTIES_SPEC = SHARED / "specs" / "open-klant-klantinteracties-openapi.yaml"
+
+
+@pytest.fixture
+def fake_openklant():
+    """A fake Open Klant over real HTTP, checking every request and response against the official spec."""
+    require(
+        KLANTINTERACTIES_SPEC.exists(),
+        f"the official Klantinteracties spec is missing at {KLANTINTERACTIES_SPEC} (../shared/specs)",
+    )
+    from tests.fakes.fake_klantinteracties import FakeKlantinteracties
+
+    fake = FakeKlantinteracties(spec_path=KLANTINTERACTIES_SPEC).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def openklant(settings, fake_openklant):
+    """The fake Open Klant, with klantcontacten pointed at it."""
+    settings.KLANTINTERACTIES_API_URL = fake_openklant.url
+    settings.KLANTINTERACTIES_API_TOKEN = fake_openklant.token
+    settings.KLANTINTERACTIES_TIMEOUT_SECONDS = 5
+    settings.KLANTINTERACTIES_KANALEN = {}
+    settings.KLANTINTERACTIES_REFERENTIE_PREFIX = "9"
+    return fake_openklant
+
+
+@pytest.fixture
+def answered(conversation, agent):
+    """The test conversation, claimed and answered by the agent (the reply still queued)."""
+    from inbox.services.claims import conversation_claim
+    from inbox.services.outbox import reply_queue
+
+    conversation_claim(conversation_id=conversation.pk, user=agent)
+    reply_queue(conversation_id=conversation.pk, user=agent, text="Dank u, we sturen iemand langs.")
+    conversation.refresh_from_db()
+    return conversation
+
+
 def minutes_ago(n: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=n)

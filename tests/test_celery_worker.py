@@ -1,6 +1,6 @@
 """End to end through a real Celery worker process: beat's tick → poll → queue → reply → sent.
 
-The broker is Redis where REDIS_URL is set (CI), else kombu's file-system transport; the worker
+The broker is Redis where REDIS_URL is set (CI), else the embedded SQLite broker; the worker
 reads the same test database as this process.
 """
 

@@ -251,6 +251,11 @@ def test_dockerfile_compiles_translations():
     assert any("pybabel compile -d locale -D django" in run for run in dockerfile_runs())
 
 
+def test_dockerfile_trains_the_triage_model_from_the_repository():
+    # The model file is built, never committed; the runtime user could not write it.
+    assert any("python manage.py triage_train" in run for run in dockerfile_runs())
+
+
 def test_dockerfile_collects_static_files_for_production_storage():
     # DEBUG=0 selects the manifest storage; without its manifest {% static %} fails at runtime.
     # With DEBUG off the settings refuse to load without keys, so the build passes throwaway ones.

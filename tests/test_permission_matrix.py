@@ -10,14 +10,22 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from cases.services import case_register
 from inbox.models import Account, Attachment, Conversation, Message, MonitoringHit, Role
 from inbox.services.monitoring import monitoring_hits_record
+from reports.models import PeakAlert
 from tests.conftest import incoming
 
 ROLES = ("agent", "adviser", "wijk", "manager", "admin", "anonymous")
 L, A = "login", "admin-login"
+
+WORKS_ON_KCC, SEES_KCC = (302, 302, 404, 403, 302, L), (200, 200, 404, 200, 200, L)
+SHORTCUT_KEYS = {
+    "enabled": "on",
+    **{f"key_{a}": k for a, k in zip("next previous claim reply escalate close help".split(), "npcrex?")},
+}
 
 # name, method, path ({kcc}, {oost}: conversation ids; {msg}: a message of {kcc}), data,
 # expected for (agent, adviser, wijk, manager, admin, anonymous)
@@ -46,6 +54,28 @@ MATRIX = [
         "/conversations/{kcc}/replies/{msg}/retry/",
         {},
         (302, 302, 404, 403, 302, L),
+    ),
+    # Open Klant is not configured here: the panels are empty, and there is no klantcontact to retry.
+    (
+        "inbox:klantcontact_panel",
+        "get",
+        "/conversations/{kcc}/klantcontact/",
+        None,
+        (200, 200, 404, 200, 200, L),
+    ),
+    (
+        "inbox:klantcontact_retry",
+        "post",
+        "/conversations/{kcc}/klantcontact/retry/",
+        {},
+        (404, 404, 404, 403, 404, L),
+    ),
+    (
+        "inbox:earlier_contacts",
+        "get",
+        "/conversations/{kcc}/earlier-contacts/",
+        None,
+        (200, 200, 404, 200, 200, L),
     ),
     ("teamwork:note", "post", "/conversations/{kcc}/note/", {"note": "Intern"}, (302, 302, 404, 403, 302, L)),
     (
@@ -101,40 +131,13 @@ MATRIX = [
         (302, 302, 422, 403, 302, L),
     ),
     # Issue 15: handing over, taking over, close and next, a citizen's photo, one's own settings.
-    (
-        "inbox:assign",
-        "post",
-        "/conversations/{kcc}/assign/",
-        {"assignee": "{adviser}"},
-        (302, 302, 404, 403, 302, L),
-    ),
-    ("inbox:take_over", "post", "/conversations/{kcc}/take-over/", {}, (302, 302, 404, 403, 302, L)),
-    ("inbox:close_next", "post", "/conversations/{kcc}/close-next/", {}, (302, 302, 404, 403, 302, L)),
-    ("inbox:attachment", "get", "/attachments/{photo}/", None, (200, 200, 404, 200, 200, L)),
-    (
-        "inbox:attachment_thumbnail",
-        "get",
-        "/attachments/{photo}/thumbnail/",
-        None,
-        (200, 200, 404, 200, 200, L),
-    ),
+    ("inbox:assign", "post", "/conversations/{kcc}/assign/", {"assignee": "{adviser}"}, WORKS_ON_KCC),
+    ("inbox:take_over", "post", "/conversations/{kcc}/take-over/", {}, WORKS_ON_KCC),
+    ("inbox:close_next", "post", "/conversations/{kcc}/close-next/", {}, WORKS_ON_KCC),
+    ("inbox:attachment", "get", "/attachments/{photo}/", None, SEES_KCC),
+    ("inbox:attachment_thumbnail", "get", "/attachments/{photo}/thumbnail/", None, SEES_KCC),
     ("inbox:settings", "get", "/settings/", None, (200, 200, 200, 200, 200, L)),
-    (
-        "inbox:settings (save)",
-        "post",
-        "/settings/",
-        {
-            "enabled": "on",
-            "key_next": "n",
-            "key_previous": "p",
-            "key_claim": "c",
-            "key_reply": "r",
-            "key_escalate": "e",
-            "key_close": "x",
-            "key_help": "?",
-        },
-        (302, 302, 302, 302, 302, L),
-    ),
+    ("inbox:settings (save)", "post", "/settings/", SHORTCUT_KEYS, (302, 302, 302, 302, 302, L)),
     ("healthz", "get", "/healthz", None, (200, 200, 200, 200, 200, 200)),
     ("admin:index", "get", "/admin/", None, (A, A, A, A, 200, A)),
     ("admin roster", "get", "/admin/inbox/dutyshift/", None, (A, A, A, A, 200, A)),
@@ -289,6 +292,8 @@ MATRIX = [
         (302, 302, 404, 403, 302, L),
     ),
     ("cases:retry", "post", "/cases/{case}/retry/", {}, (302, 302, 404, 403, 302, L)),
+    # No status of the (local) case is on its way to a back office: nothing to send again.
+    ("cases:status_retry", "post", "/cases/{case}/statuses/999/retry/", {}, (404, 404, 404, 403, 404, L)),
     (
         "api:conversation_case",
         "post",
@@ -321,6 +326,8 @@ MATRIX = [
         (403, 403, 403, 200, 200, L),
     ),
     ("api:backlog", "get", "/api/v1/backlog", None, (403, 403, 403, 200, 200, 401)),
+    # Everyone who sees the peak banner may hide it for themselves.
+    ("reports:peak_dismiss", "post", "/peak/{peak}/dismiss/", {}, (302, 302, 302, 302, 302, L)),
 ]
 
 CASES = [pytest.param(row, role, id=f"{row[0]}-{role}") for row in MATRIX for role in ROLES]
@@ -362,6 +369,8 @@ def world(make_user, teams, deliver, account, settings, tmp_path):
         thumbnail=default_storage.save("attachments/a-thumb.jpg", ContentFile(b"\xff\xd8 thumb")),
         content_type="image/jpeg",
     )
+    now = timezone.now()
+    peak = PeakAlert.objects.create(hour_start=now, began_at=now, intake=40, baseline=2)
     return {
         "users": users,
         "ids": {
@@ -373,6 +382,7 @@ def world(make_user, teams, deliver, account, settings, tmp_path):
             "hit": MonitoringHit.objects.get().pk,
             "photo": photo.pk,
             "adviser": users["adviser"].pk,
+            "peak": peak.pk,
         },
     }
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Category  # one category list: the case owns it, triage suggests it
 from inbox.models import Account, Conversation, Team
 
+from .suggester.model import FIELDS as FIELDS  # the fields an agent confirms or corrects, in order
 from .suggester.model import WIJKEN
 
 
@@ -21,9 +22,6 @@ class MessageType(models.TextChoices):
 
 
 WIJK_CHOICES = [(wijk, wijk) for wijk in WIJKEN]
-
-# The fields an agent confirms or corrects, in display order.
-FIELDS = ("type", "category", "urgent", "escalate", "wijk")
 
 
 class ConversationTriage(models.Model):
@@ -137,3 +135,30 @@ class CannedAnswer(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TriageModel(models.Model):
+    """One nightly retraining on the repository's examples plus the agents' decisions: its
+    cross-validated figures next to those of the model it would replace, and whether it was kept.
+    The newest kept one (built from the current training files) is the model in use."""
+
+    created_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+    kept = models.BooleanField(_("kept"), default=False)
+    reason = models.TextField(_("why"), blank=True)
+    # The shipped training files and code it was built on; another fingerprint means stale.
+    fingerprint = models.CharField(_("fingerprint"), max_length=32, db_index=True)
+    examples = models.PositiveIntegerField(_("examples"), default=0)
+    decisions = models.PositiveIntegerField(_("agents' decisions"), default=0)
+    last_decision_id = models.PositiveBigIntegerField(_("last decision"), default=0)
+    figures = models.JSONField(_("cross-validated figures"), default=dict)
+    previous_figures = models.JSONField(_("figures of the model in use"), default=dict)
+    # The fitted model (joblib); only for a kept one.
+    data = models.BinaryField(_("model data"), null=True, editable=False)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("triage model")
+        verbose_name_plural = _("triage models")
+
+    def __str__(self):
+        return f"triage model {self.pk} ({'kept' if self.kept else 'not kept'})"

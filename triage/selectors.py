@@ -19,6 +19,10 @@ FIELD_LABELS = {
 }
 
 
+# Shown instead of a guess the suggester was more likely wrong than right about.
+UNCERTAIN = _("Uncertain")
+
+
 def value_label(field: str, value) -> str:
     for code, label in field_choices(field):
         if code == value or (field == "wijk" and code == "" and value is None):
@@ -26,28 +30,44 @@ def value_label(field: str, value) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
+def _explanation(triage: ConversationTriage, field: str, value) -> dict:
+    """Why the suggester proposed this value and how sure it was; nothing once an agent decided."""
+    reasons = triage.reasons or {}
+    if triage.is_decided(field):
+        return {"words": [], "confidence": None, "uncertain": False}
+    if field in ("urgent", "escalate"):
+        words = reasons.get(f"{field}_words", []) if value else []  # the words that raised a flag
+    else:
+        words = reasons.get(f"{field}_words", [])
+    confidence = (reasons.get("confidence") or {}).get(field)
+    return {
+        "words": words,
+        "confidence": round(confidence * 100) if isinstance(confidence, int | float) else None,
+        "uncertain": field in reasons.get("uncertain", []),
+    }
+
+
 def triage_rows(triage: ConversationTriage | None) -> list[dict]:
-    """One row per field: the current value, whether an agent decided it, and the choices."""
+    """One row per field: the current value (or "Uncertain" for a guess too unsure to show), whether
+    an agent decided it, the words behind the suggestion, its confidence, and the choices."""
     if triage is None:
         return []
     rows = []
     for field in FIELDS:
         value = triage.value(field)
+        explanation = _explanation(triage, field, value)
         rows.append(
             {
                 "field": field,
                 "name": FIELD_LABELS[field],
                 "value": "" if value is None else value,
-                "label": value_label(field, value),
+                "label": str(UNCERTAIN) if explanation["uncertain"] else value_label(field, value),
                 "decided": triage.is_decided(field),
                 "choices": [
                     ("" if code is None else code, str(label)) for code, label in field_choices(field)
                 ],
                 "flag": field in ("urgent", "escalate"),
-                # The words that raised a flag, so the agent sees why.
-                "words": (triage.reasons or {}).get(f"{field}_words", [])
-                if field in ("urgent", "escalate") and value
-                else [],
+                **explanation,
             }
         )
     return rows

@@ -1,86 +1,31 @@
 """Triage on arrival, the agents' decisions on suggestions, and routing. One timeline event each."""
 
 import logging
-import threading
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from inbox.arrival import ArrivalDecision
-from inbox.models import Conversation, Team
+from inbox.models import Conversation
 from inbox.services.base import ServiceError
+from inbox.services.routing import conversation_reroute
 from inbox.services.suggestions import conversation_triage_decided
 
-from .models import FIELDS, Category, ConversationTriage, MessageType, RoutingRule, TriageDecision
-from .suggester.model import MODEL_FILE, WIJKEN, Example, Suggester, Suggestion
-from .suggester.text import padded
+from . import learning
+from .models import FIELDS, Category, ConversationTriage, MessageType, TriageDecision
+from .routing import routed_team
+from .suggester.model import WIJKEN, Suggestion
 
 logger = logging.getLogger(__name__)
-_lock = threading.Lock()
-_cache: dict = {}
+# A correction of these re-routes the conversation by the routing rules.
+ROUTING_FIELDS = ("category", "wijk")
 
 
-def base_suggester() -> Suggester:
-    """The shipped model (data/model.json), loaded once per process."""
-    with _lock:
-        if "base" not in _cache:
-            _cache["base"] = Suggester.from_file(MODEL_FILE)
-        return _cache["base"]
-
-
-def current_suggester() -> Suggester:
-    """The shipped model plus every decision the agents made so far (rebuilt when one is added)."""
-    key = tuple(TriageDecision.objects.aggregate(n=Count("pk"), last=Max("pk")).values())
-    with _lock:
-        if _cache.get("key") == key and "current" in _cache:
-            return _cache["current"]
-    examples = [
-        Example(text=t.text, to=t.to or None, labels=dict(t.decided))
-        for t in ConversationTriage.objects.filter(decisions__isnull=False)
-        .distinct()
-        .only("text", "to", "decided")
-    ]
-    suggester = base_suggester().with_examples(examples) if examples else base_suggester()
-    with _lock:
-        _cache["key"], _cache["current"] = key, suggester
-    return suggester
-
-
-# --- Routing ------------------------------------------------------------------------------------
-
-
-def _keyword_matches(keywords: str, text: str) -> bool:
-    haystack = padded(text)
-    phrases = [padded(k).strip() for k in keywords.split(",")]
-    return any(phrase and f" {phrase} " in haystack for phrase in phrases)
-
-
-def routing_match(
-    *, conversation: Conversation, category: str, wijk: str | None, text: str
-) -> RoutingRule | None:
-    """The first enabled rule, in order, whose filled-in conditions all hold."""
-    for rule in RoutingRule.objects.filter(enabled=True).select_related("team").order_by("position", "pk"):
-        if rule.account_id and rule.account_id != conversation.account_id:
-            continue
-        if rule.category and rule.category != category:
-            continue
-        if rule.wijk and rule.wijk != (wijk or ""):
-            continue
-        if rule.keyword and not _keyword_matches(rule.keyword, text):
-            continue
-        return rule
-    return None
-
-
-def default_team(conversation: Conversation) -> Team:
-    """Without a matching rule the KCC handles it, whichever account it came in on."""
-    return (
-        Team.objects.filter(slug="kcc").first()
-        or Team.objects.filter(kind=Team.Kind.KCC).order_by("pk").first()
-        or conversation.account.team
-    )
+def routing_values(current: dict, uncertain: list) -> tuple[str, str | None]:
+    """The category and wijk routing acts on: a guess the suggester was unsure of counts as unknown."""
+    category = current.get("category") or ""
+    return ("" if "category" in uncertain else category), current.get("wijk")
 
 
 # --- On arrival ---------------------------------------------------------------------------------
@@ -97,7 +42,7 @@ def conversation_triage_on_arrival(conversation: Conversation, text: str) -> Arr
     """
     to = conversation.account.handle
     try:
-        suggestion = current_suggester().suggest(text, to=to)
+        suggestion = learning.current_suggester().suggest(text, to=to)
     except Exception:  # a broken model file must not stop messages from coming in
         logger.exception(
             "Triage failed for conversation %s; it is routed without suggestions", conversation.pk
@@ -110,10 +55,8 @@ def conversation_triage_on_arrival(conversation: Conversation, text: str) -> Arr
         suggested=suggestion.as_dict(),
         reasons=suggestion.reasons,
     )
-    rule = routing_match(
-        conversation=conversation, category=suggestion.category, wijk=suggestion.wijk, text=text
-    )
-    team = rule.team if rule else default_team(conversation)
+    category, wijk = routing_values(suggestion.as_dict(), suggestion.reasons.get("uncertain", []))
+    team, rule = routed_team(conversation=conversation, category=category, wijk=wijk, text=text)
     return ArrivalDecision(
         urgent=suggestion.urgent,
         team=team,
@@ -160,8 +103,10 @@ def _clean_value(field: str, value):
 def triage_decide(*, conversation_id: int, user: AbstractBaseUser, field: str, value) -> ConversationTriage:
     """Confirm (same value) or correct (another value) one suggested field.
 
-    The decision is stored as a training example, so later suggestions learn from it. The inbox
-    records it on the timeline (and, for urgent, sets the conversation's priority and deadline).
+    The decision is stored as a training example (the nightly retraining learns from it). The inbox
+    records it on the timeline (and, for urgent, sets the conversation's priority and deadline). A
+    changed category or wijk re-routes the conversation by the routing rules, unless a person put it
+    where it is (the inbox decides that, and records the move).
     """
     value = _clean_value(field, value)
     triage = ConversationTriage.objects.select_for_update().filter(conversation_id=conversation_id).first()
@@ -182,4 +127,17 @@ def triage_decide(*, conversation_id: int, user: AbstractBaseUser, field: str, v
         new=value,
         corrected=value != previous,
     )
+    if field in ROUTING_FIELDS and value != previous:
+        category, wijk = routing_values(
+            triage.current, [f for f in triage.reasons.get("uncertain", []) if f not in triage.decided]
+        )
+        conversation = Conversation.objects.select_related("account").get(pk=conversation_id)
+        team, rule = routed_team(conversation=conversation, category=category, wijk=wijk, text=triage.text)
+        conversation_reroute(
+            conversation_id=conversation_id,
+            user=user,
+            team_id=team.pk,
+            rule=rule.name if rule else "",
+            because={"field": field, "old": previous, "new": value},
+        )
     return triage

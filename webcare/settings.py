@@ -1,7 +1,7 @@
 """Settings, read from the environment with safe embedded defaults.
 
-With nothing set, the inbox runs on a SQLite file in the project and a Celery broker on the file
-system (no server needed). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
+With nothing set, the inbox runs on a SQLite file in the project and a Celery broker in a SQLite
+file under var/ (no server needed). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
 """
 
 import os
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WEBCARE_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)  # test database, beat schedule, file-system broker
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # test database, beat schedule, embedded broker
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -26,6 +26,15 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_map(name: str, default: str = "") -> dict[str, str]:
+    """`key=value,key=value` (values may contain `=`, e.g. URLs with a query) as a dict."""
+    pairs = [item.split("=", 1) for item in env_list(name, default)]
+    bad = [pair[0] for pair in pairs if len(pair) != 2 or not pair[0].strip()]
+    if bad:
+        raise ImproperlyConfigured(f"{name}: write it as key=value,key=value (not {bad[0]!r}).")
+    return {key.strip(): value.strip() for key, value in pairs}
 
 
 def env_seconds_per_platform(name: str) -> dict[str, float]:
@@ -62,6 +71,7 @@ INSTALLED_APPS = [
     # Only for its static files and templates: the API docs load Swagger UI from here, not a CDN.
     "ninja",
     "cases",
+    "klantcontacten",
     "inbox",
     "channels",
     "reports",
@@ -144,21 +154,19 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-# Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport, which needs no
-# server and still runs the same tasks in a real worker.
+# Celery: Redis when REDIS_URL is set. Otherwise the embedded broker, which needs no server: kombu's
+# SQLAlchemy transport on a SQLite file in VAR_DIR (webcare/broker.py). Each message is one row
+# written in one transaction, so no process can read half of one.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
-    _queue_dir = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+    CELERY_BROKER_TRANSPORT = "webcare.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "store_processed": False,
+        "polling_interval": 0.5,  # an idle worker looks for new messages twice a second
+        "connect_args": {"timeout": 30},  # wait up to 30 s for SQLite's write lock
     }
 # Deployments (or test runs) sharing one Redis keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
@@ -187,8 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
+    "push-case-statuses": {"task": "cases.tasks.status_push_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
     "fetch-pending-attachments": {"task": "inbox.tasks.fetch_pending_attachments", "schedule": 300.0},
+    "push-pending-klantcontacten": {"task": "klantcontacten.tasks.push_pending", "schedule": 300.0},
+    "triage-retrain": {"task": "triage.tasks.retrain", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
@@ -200,6 +211,8 @@ INBOX_REOPEN_WINDOW_DAYS = int(os.environ.get("INBOX_REOPEN_WINDOW_DAYS", "14"))
 INBOX_WORKDAY_START = os.environ.get("INBOX_WORKDAY_START", "08:30")
 INBOX_WORKDAY_END = os.environ.get("INBOX_WORKDAY_END", "17:00")
 INBOX_URGENT_MINUTES = int(os.environ.get("INBOX_URGENT_MINUTES", "30"))
+# How often a process asks the database whether the nightly retraining kept a newer triage model.
+TRIAGE_MODEL_CHECK_SECONDS = float(os.environ.get("TRIAGE_MODEL_CHECK_SECONDS", "60"))
 # The municipality's own calendar on top of the NL public holidays: extra closed days as MM-DD
 # (every year, e.g. 05-05 for Liberation Day) or YYYY-MM-DD, and holidays it works on anyway, by
 # the `holidays` package's English name (e.g. "Good Friday").
@@ -219,6 +232,8 @@ POLL_LOCK = os.environ.get("POLL_LOCK", "auto")
 # that hour and weekday.
 REPORTS_PEAK_MIN_INTAKE = int(os.environ.get("REPORTS_PEAK_MIN_INTAKE", "20"))
 REPORTS_PEAK_FACTOR = float(os.environ.get("REPORTS_PEAK_FACTOR", "3"))
+# No comparison, so no peak, until this many earlier weeks hold that hour and weekday.
+REPORTS_PEAK_MIN_WEEKS = int(os.environ.get("REPORTS_PEAK_MIN_WEEKS", "4"))
 
 # Cases: numbering and the back office. CASES_BACKEND is "local" (default) or "zgw".
 CASES_NUMBER_PREFIX = os.environ.get("CASES_NUMBER_PREFIX", "ZAAK")
@@ -233,6 +248,31 @@ ZGW_ROLTYPE = os.environ.get("ZGW_ROLTYPE", "")  # URL of the roltype for the ci
 ZGW_BRONORGANISATIE = os.environ.get("ZGW_BRONORGANISATIE", "")  # RSIN, 9 digits
 ZGW_VERANTWOORDELIJKE_ORGANISATIE = os.environ.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE", "")
 ZGW_TIMEOUT_SECONDS = float(os.environ.get("ZGW_TIMEOUT_SECONDS", "10"))
+# Our case statuses → statustype URLs of the zaaktype, e.g. "registered=https://…/statustypen/…,
+# resolved=https://…". A status without one is not sent to the back office.
+ZGW_STATUSTYPEN = env_map("ZGW_STATUSTYPEN")
+
+# Klantcontacten in Open Klant (the Klantinteracties API): off unless the URL is set.
+KLANTINTERACTIES_API_URL = os.environ.get("KLANTINTERACTIES_API_URL", "")  # …/klantinteracties/api/v1
+KLANTINTERACTIES_API_TOKEN = os.environ.get("KLANTINTERACTIES_API_TOKEN", "")
+KLANTINTERACTIES_TIMEOUT_SECONDS = float(os.environ.get("KLANTINTERACTIES_TIMEOUT_SECONDS", "10"))
+# "Eerder contact" is read while a page is shown: a short timeout, and "down" remembered briefly.
+KLANTINTERACTIES_SEARCH_TIMEOUT_SECONDS = float(
+    os.environ.get("KLANTINTERACTIES_SEARCH_TIMEOUT_SECONDS", "3")
+)
+KLANTINTERACTIES_CACHE_SECONDS = int(os.environ.get("KLANTINTERACTIES_CACHE_SECONDS", "120"))
+KLANTINTERACTIES_DOWN_CACHE_SECONDS = 30
+# Our platform → the kanaal code Open Klant knows (it may check them against its Referentielijsten),
+# e.g. "x=twitter,facebook=facebook"; by default the platform's name (X, Facebook).
+KLANTINTERACTIES_KANALEN = env_map("KLANTINTERACTIES_KANALEN")
+# Referentienummers are ours to give, digits only, unique in Open Klant: this prefix and the
+# klantcontact's number here, 10 digits in all. Pick a prefix no other system of the municipality uses.
+KLANTINTERACTIES_REFERENTIE_PREFIX = os.environ.get("KLANTINTERACTIES_REFERENTIE_PREFIX", "9")
+if not KLANTINTERACTIES_REFERENTIE_PREFIX.isdigit() or len(KLANTINTERACTIES_REFERENTIE_PREFIX) > 4:
+    raise ImproperlyConfigured("KLANTINTERACTIES_REFERENTIE_PREFIX: one to four digits.")
+# codeObjecttype of the onderwerpobject that names the case ("zaak"; KISS itself writes "zgw-Zaak").
+KLANTINTERACTIES_ZAAK_OBJECTTYPE = os.environ.get("KLANTINTERACTIES_ZAAK_OBJECTTYPE", "zaak")
+KLANTINTERACTIES_STALE_MINUTES = 10
 
 # X (Twitter): every API call, read or write, goes to this base URL (a fake server in tests).
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.twitter.com").rstrip("/")
@@ -269,6 +309,8 @@ INBOX_CLUSTER_HOURS = int(os.environ.get("INBOX_CLUSTER_HOURS", "48"))
 INBOX_CLUSTER_LIMIT = int(os.environ.get("INBOX_CLUSTER_LIMIT", "500"))
 INBOX_CLUSTER_MIN_SIZE = int(os.environ.get("INBOX_CLUSTER_MIN_SIZE", "3"))
 INBOX_CLUSTER_SIMILARITY = float(os.environ.get("INBOX_CLUSTER_SIMILARITY", "0.5"))
+# The same place (a street, a square) links conversations written within these hours.
+INBOX_CLUSTER_PLACE_HOURS = float(os.environ.get("INBOX_CLUSTER_PLACE_HOURS", "3"))
 # Seconds a "is typing" marker lives without a new keystroke.
 INBOX_TYPING_SECONDS = int(os.environ.get("INBOX_TYPING_SECONDS", "8"))
 # Prefix for links in notification e-mails (e.g. https://webcare.example.nl).

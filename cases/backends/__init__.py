@@ -4,11 +4,19 @@ A backend registers one case and reports the back office's reference. It must be
 again for the same case (a retry after a timeout): it looks before it creates.
 """
 
-from .base import Backend, BackendError, TemporaryBackendError
+from .base import Backend, BackendError, NotKeptThere, TemporaryBackendError
 from .local import LocalBackend
 from .zgw import ZGWBackend
 
-__all__ = ["Backend", "BackendError", "LocalBackend", "TemporaryBackendError", "ZGWBackend", "get_backend"]
+__all__ = [
+    "Backend",
+    "BackendError",
+    "LocalBackend",
+    "NotKeptThere",
+    "TemporaryBackendError",
+    "ZGWBackend",
+    "get_backend",
+]
 
 
 def get_backend(name: str) -> Backend:

@@ -7,7 +7,7 @@ package that chooses between them.
 from collections.abc import Callable
 from typing import Protocol
 
-from ..models import Case
+from ..models import Case, StatusPush
 
 
 class BackendError(Exception):
@@ -18,7 +18,13 @@ class TemporaryBackendError(BackendError):
     """A network fault, a 5xx or a 429: try again later."""
 
 
+class NotKeptThere(BackendError):
+    """The back office keeps no such thing (a status without a statustype): nothing to send."""
+
+
 class Backend(Protocol):
     def register(self, case: Case, *, on_reference: Callable[[str], None]) -> str: ...
+
+    def push_status(self, case: Case, push: StatusPush) -> str: ...
 
     def is_closed(self, case: Case) -> bool: ...

@@ -5,6 +5,7 @@ Never twice: the zaak is looked up by identificatie + bronorganisatie before it 
 is stored as soon as it exists, and the rol is looked up before it is created.
 """
 
+import datetime as dt
 import time
 from collections.abc import Callable
 
@@ -12,10 +13,36 @@ import jwt
 import requests
 from django.conf import settings
 
-from ..models import Case
-from .base import BackendError, TemporaryBackendError
+from webcare.names import split_name
+
+from ..models import Case, StatusPush
+from .base import BackendError, NotKeptThere, TemporaryBackendError
 
 CRS = "EPSG:4326"
+
+
+def _same_second(value: str, moment: dt.datetime) -> bool:
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return parsed.replace(microsecond=0) == moment.replace(microsecond=0)
+
+
+def natuurlijk_persoon(display_name: str) -> dict:
+    """A rol's betrokkeneIdentificatie from a display name: split where it looks like a name, never
+    the whole name as geslachtsnaam. Open Zaak refuses an empty identificatie, and "o" (onbekend)
+    is the truth about the gender of someone known only by a display name."""
+    name = split_name(display_name)
+    identificatie = {"geslachtsaanduiding": "o"}
+    if name.first_names:
+        identificatie["voornamen"] = name.first_names[:200]
+        identificatie["voorletters"] = name.initials[:20]
+    if name.prefix:
+        identificatie["voorvoegselGeslachtsnaam"] = name.prefix[:80]
+    if name.surname:
+        identificatie["geslachtsnaam"] = name.surname[:200]
+    return identificatie
 
 
 class ZGWBackend:
@@ -29,6 +56,7 @@ class ZGWBackend:
         roltype: str,
         bronorganisatie: str,
         verantwoordelijke_organisatie: str,
+        statustypen: dict[str, str] | None = None,
         timeout: float = 10.0,
         session: requests.Session | None = None,
     ):
@@ -50,6 +78,7 @@ class ZGWBackend:
         self.zaaktype, self.roltype = zaaktype, roltype
         self.bronorganisatie = bronorganisatie
         self.verantwoordelijke_organisatie = verantwoordelijke_organisatie or bronorganisatie
+        self.statustypen = statustypen or {}
         self.timeout = timeout
         self.session = session or requests.Session()
 
@@ -63,6 +92,7 @@ class ZGWBackend:
             roltype=settings.ZGW_ROLTYPE,
             bronorganisatie=settings.ZGW_BRONORGANISATIE,
             verantwoordelijke_organisatie=settings.ZGW_VERANTWOORDELIJKE_ORGANISATIE,
+            statustypen=settings.ZGW_STATUSTYPEN,
             timeout=settings.ZGW_TIMEOUT_SECONDS,
         )
 
@@ -155,30 +185,62 @@ class ZGWBackend:
         return bool(found.get("results"))
 
     def rol_body(self, case: Case, zaak_url: str) -> dict:
-        name = (case.contact_name or case.contact_handle or "onbekend")[:200]
+        display = case.contact_name.strip() or (f"@{case.contact_handle}" if case.contact_handle else "")
         where = (
             f"{case.contact_platform} @{case.contact_handle}"
             if case.contact_handle
             else case.contact_platform
         )
-        return {
+        body = {
             "zaak": zaak_url,
             "betrokkeneType": "natuurlijk_persoon",
             "roltype": self.roltype,
             "roltoelichting": f"Melder via webcare ({where})"[:1000],
-            "afwijkendeNaamBetrokkene": name[:625],
-            "betrokkeneIdentificatie": {"geslachtsnaam": name},
-            "contactpersoonRol": {"naam": name},
+            "betrokkeneIdentificatie": natuurlijk_persoon(case.contact_name),
         }
+        if display:
+            # The name as the citizen gave it, whole: how they want to be addressed.
+            body["afwijkendeNaamBetrokkene"] = display[:625]
+            body["contactpersoonRol"] = {"naam": display[:200]}
+        return body
 
     def _create_rol(self, case: Case, zaak_url: str) -> None:
         self._call(case, "POST", "/rollen", json=self.rol_body(case, zaak_url))
+
+    # --- Status to the back office --------------------------------------------------------------
+
+    def push_status(self, case: Case, push: StatusPush) -> str:
+        """Set the change as a status of the zaak; the URL of the status. Looked up first (same
+        zaak, statustype and datumStatusGezet), so a retry after an unknown outcome sets it once."""
+        statustype = self.statustypen.get(push.status)
+        if not statustype:
+            raise NotKeptThere(f"ZGW_STATUSTYPEN has no statustype for {push.status!r}")
+        zaak_url = self._zaak_url(case)
+        found = self._call(case, "GET", "/statussen", params={"zaak": zaak_url, "statustype": statustype})
+        for status in found.get("results") or []:
+            if _same_second(status.get("datumStatusGezet", ""), push.changed_at):
+                return status["url"]
+        created = self._call(
+            case,
+            "POST",
+            "/statussen",
+            json={
+                "zaak": zaak_url,
+                "statustype": statustype,
+                "datumStatusGezet": push.changed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "statustoelichting": push.note[:1000],
+            },
+        )
+        return created["url"]
+
+    def _zaak_url(self, case: Case) -> str:
+        if not case.backend_reference.startswith(self.base_url + "/zaken/"):
+            raise BackendError(f"{case.number}: {case.backend_reference!r} is not a zaak of {self.base_url}")
+        return case.backend_reference
 
     # --- Status from the back office ------------------------------------------------------------
 
     def is_closed(self, case: Case) -> bool:
         """Whether the back office has closed the zaak (an einddatum is set)."""
-        if not case.backend_reference.startswith(self.base_url + "/zaken/"):
-            raise BackendError(f"{case.number}: {case.backend_reference!r} is not a zaak of {self.base_url}")
-        zaak = self._call(case, "GET", "/zaken/{uuid}", crs=True, url=case.backend_reference)
+        zaak = self._call(case, "GET", "/zaken/{uuid}", crs=True, url=self._zaak_url(case))
         return bool(zaak.get("einddatum"))

@@ -92,7 +92,10 @@ def _newer(a: str, b: str) -> str:
 
 class XAdapter(Adapter):
     platform = "x"
-    reply_rules = ReplyRules(max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES)
+    # X refuses a post identical to a recent one: a bulk answer must vary its text per thread.
+    reply_rules = ReplyRules(
+        max_length=MAX_WEIGHTED_LENGTH, count=x_length, client_rules=RULES, refuses_duplicates=True
+    )
     # X's timelines show a new tweet within seconds; a minute leaves room for a slow moment.
     default_read_delay = dt.timedelta(seconds=60)
 

@@ -9,7 +9,7 @@ from ..permissions import visible_conversations
 from ..workflow import TODO_STATES
 
 # Most urgent first, then the one due soonest, then the oldest.
-QUEUE_ORDER = ("-priority", "due_at", "created_at", "pk")
+QUEUE_ORDER = ("-priority", "due_at", "started_at", "pk")
 QUEUE_FILTERS = ("all", "mine", "unassigned", "team")
 PREVIEW_LENGTH = 180
 

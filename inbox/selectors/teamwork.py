@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from ..clusters import cluster_texts
+from ..clusters import ClusterItem, cluster_conversations
 from ..models import Conversation, DutyShift, Event, Message, Notification
 from ..permissions import holder_q, visible_conversations
 from ..workflow import State
@@ -64,23 +64,38 @@ def unread_notification_count(*, user) -> int:
 
 
 def conversation_clusters(*, user) -> list:
-    """Groups of similar open conversations this user could answer together (a calamity's tweets)."""
+    """Groups of open conversations about the same thing that this user could answer together (a
+    calamity's tweets). Each counts with its first and latest message, so a follow-up ("nog steeds
+    niet opgelost") keeps the topic its thread began with; one query whatever the queue's length."""
     since = timezone.now() - dt.timedelta(hours=settings.INBOX_CLUSTER_HOURS)
-    latest_inbound = Message.objects.filter(
-        conversation=OuterRef("pk"), direction=Message.Direction.INBOUND
-    ).order_by("-created_at", "-pk")
+    inbound = Message.objects.filter(conversation=OuterRef("pk"), direction=Message.Direction.INBOUND)
     rows = list(
         visible_conversations(user)
         .filter(state__in=(State.NEW, State.OPEN), last_message_at__gte=since)
         .filter(holder_q(user))
-        .annotate(latest_text=Subquery(latest_inbound.values("text")[:1]))
+        .annotate(
+            first_text=Subquery(inbound.order_by("created_at", "pk").values("text")[:1]),
+            latest_text=Subquery(inbound.order_by("-created_at", "-pk").values("text")[:1]),
+        )
         .order_by("-last_message_at", "-pk")
-        .values_list("pk", "latest_text")[: settings.INBOX_CLUSTER_LIMIT]
+        .values_list("pk", "first_text", "latest_text", "contact_id", "last_message_at")[
+            : settings.INBOX_CLUSTER_LIMIT
+        ]
     )
-    return cluster_texts(
-        [(pk, text or "") for pk, text in rows],
+    items = [
+        ClusterItem(
+            id=pk,
+            text=first if first == latest else f"{first or ''}\n{latest or ''}",
+            author=str(contact_id),
+            at=last_message_at,
+        )
+        for pk, first, latest, contact_id, last_message_at in rows
+    ]
+    return cluster_conversations(
+        items,
         threshold=settings.INBOX_CLUSTER_SIMILARITY,
         min_size=settings.INBOX_CLUSTER_MIN_SIZE,
+        place_hours=settings.INBOX_CLUSTER_PLACE_HOURS,
     )
 
 
@@ -95,5 +110,5 @@ def cluster_members(*, user, conversation_ids) -> list[Conversation]:
         .filter(holder_q(user))
         .select_related("account", "contact")
         .annotate(preview=Subquery(latest_inbound.values("text")[:1]))
-        .order_by("created_at", "pk")
+        .order_by("started_at", "pk")
     )

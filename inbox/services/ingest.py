@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import deadlines
-from ..arrival import arrival_hooks
+from ..arrival import arrival_hooks, late_arrival_hooks
 from ..incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
@@ -115,6 +115,7 @@ def _conversation_for(account: Account, item: IncomingMessage) -> tuple[Conversa
         is_private=item.is_private,
         team=account.team,
         due_at=deadlines.due_at(item.created_at),
+        started_at=item.created_at,
         last_message_at=item.created_at,
     )
     arrived = _on_arrival(conversation, storable_text(item.text))
@@ -155,6 +156,9 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
         send_status=Message.SendStatus.SENT if item.outbound else "",
     )
     conversation.last_message_at = max(conversation.last_message_at, item.created_at)
+    if not item.outbound:
+        # An earlier message of the thread fetched after a later one: the start is the earliest.
+        conversation.started_at = min(conversation.started_at, item.created_at)
     if item.outbound:
         # Answered outside the inbox (the phone app, X web, Business Suite): our answer all the same,
         # so the conversation moves on and a colleague does not answer again.
@@ -174,4 +178,10 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
         cases_link_named(conversation=conversation, message=message)
         if item.media:
             attachments_register(message=message)  # fetched into our storage by a task after commit
+    day = timezone.localdate(item.created_at)
+    if day < timezone.localdate():
+        # Fetched after its day ended (a poll catching up, a promoted search hit): that day's
+        # frozen figures no longer hold.
+        for hook in late_arrival_hooks():
+            hook(day)
     return message

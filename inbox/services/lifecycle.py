@@ -1,4 +1,4 @@
-"""Closing and reopening a conversation."""
+"""Closing and reopening a conversation; closing an answered one records its klantcontact."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -10,6 +10,7 @@ from ..models import Conversation, Event
 from ..permissions import require_holder
 from ..workflow import State
 from .base import conversation_lock, state_change
+from .klantcontact import conversation_klantcontact_record
 
 
 @transaction.atomic
@@ -23,6 +24,8 @@ def conversation_close(*, conversation_id: int, user: AbstractBaseUser) -> Conve
     state_change(conversation, State.CLOSED, kind=Event.Kind.CLOSED, actor=user)
     conversation.assignee = None
     conversation.save()
+    # An answered conversation is a klantcontact in Open Klant: saved here, registered after commit.
+    conversation_klantcontact_record(conversation=conversation, user=user)
     return conversation
 
 

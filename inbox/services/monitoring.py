@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import deadlines
 from ..incoming import IncomingMessage, raw_json, storable_text
-from ..models import Conversation, Event, Message, MonitoringHit
+from ..models import Account, Conversation, Event, Message, MonitoringHit
 from ..workflow import State
 from .base import ServiceError, conversation_lock, event_append
 from .ingest import contact_for, message_store
@@ -62,7 +62,9 @@ def monitoring_hit_promote(*, hit_id: int, user: AbstractBaseUser) -> Conversati
     Nothing is sent: an agent decides whether and how to answer.
     """
     hit = _hit_for_decision(hit_id)
-    account = hit.account
+    # Like a poll's ingest, hold the account's row: no poll stores the same item meanwhile, and
+    # freezing a day (which takes every account's row) sees this message or is thawed by it.
+    account = Account.objects.select_for_update().get(pk=hit.account_id)
     item = IncomingMessage(
         platform_id=hit.platform_id,
         thread_key=hit.thread_key,
@@ -92,7 +94,9 @@ def monitoring_hit_promote(*, hit_id: int, user: AbstractBaseUser) -> Conversati
             contact=contact_for(account, item),
             thread_key=hit.thread_key,
             team=account.team,
-            due_at=deadlines.due_at(timezone.now()),
+            # The citizen posted it then, whenever we found and promoted it: one notion of time.
+            due_at=deadlines.due_at(hit.created_at),
+            started_at=hit.created_at,
             last_message_at=hit.created_at,
         )
         event_append(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from cases import numbers
+from cases import numbers, status_push
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import (
@@ -158,6 +158,7 @@ def _case_context(request, case: Case, **extra) -> dict:
         "photos": case_attachments(user=request.user, case=case),
         "contacts": contacts,
         "timeline": case_selectors.case_timeline(case),
+        "status_pushes": case_selectors.case_status_pushes(case),
         "can_work": can_work(request.user),
         "status_choices": [(value, Status(value).label) for value in allowed_next(case.status)],
         "contact_form": ManualContactForm(auto_id="contact_%s"),
@@ -262,6 +263,21 @@ def case_retry(request, number: str):
     except case_services.CaseError as exc:
         return _case_action_done(request, case, error=str(exc))
     return _case_action_done(request, case, success=_("Back-office registration queued again."))
+
+
+@login_required
+@require_POST
+def case_status_push_retry(request, number: str, push_id: int):
+    case = _case_or_404(request, number)
+    if not can_work(request.user):
+        raise PermissionDenied
+    if not case.status_pushes.filter(pk=push_id).exists():
+        raise Http404
+    try:
+        status_push.status_push_retry(push_id=push_id, user=request.user)
+    except status_push.StatusPushError as exc:
+        return _case_action_done(request, case, error=str(exc))
+    return _case_action_done(request, case, success=_("The status is sent to the back office again."))
 
 
 @login_required

@@ -37,6 +37,7 @@ from ..services.notifications import notifications_mark_read
 from ..services.outbox import reply_queue, reply_retry
 from ..workflow import State
 from .common import conversation_or_404, workable_conversation_or_403
+from .klantcontacten import klantcontact_context
 
 
 def _conversation_context(request, conversation, **extra):
@@ -66,6 +67,7 @@ def _conversation_context(request, conversation, **extra):
         "reply_refusal": rules.refusal_for(conversation),
         "private_reply_target": rules.private_reply_target(conversation),
         "hideable_kinds": getattr(comment_moderation(conversation.account.platform), "kinds", ()),
+        **klantcontact_context(conversation),
         **extra,
     }
 

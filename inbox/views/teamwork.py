@@ -14,7 +14,7 @@ from ..permissions import can_hand_back, can_see_escalations, can_work, can_work
 from ..selectors import teamwork as teamwork_selectors
 from ..selectors.conversation import conversation_get
 from ..services.base import ServiceError
-from ..services.bulk import cluster_answer
+from ..services.bulk import IdenticalReplies, cluster_answer
 from ..services.notifications import notifications_mark_read
 from ..services.teamwork import conversation_escalate, conversation_forward, escalation_hand_back, note_add
 from ..typing import typing_mark, typing_others
@@ -201,30 +201,62 @@ def _ids(values) -> list[int]:
     return ids[:500]
 
 
+def _own_texts(post, members) -> dict[int, str]:
+    """The texts the agent wrote for single conversations of the cluster (empty: the common one)."""
+    return {
+        c.pk: post.get(f"text_{c.pk}", "").strip() for c in members if post.get(f"text_{c.pk}", "").strip()
+    }
+
+
+def _cluster_page(request, members, *, text="", own=None, chosen=None, status=200):
+    own = own or {}
+    for member in members:
+        member.own_text = own.get(member.pk, "")
+        member.chosen = chosen is None or member.pk in chosen
+    return render(request, "inbox/cluster.html", {"members": members, "text": text}, status=status)
+
+
 @login_required
 def cluster(request):
-    """One cluster: its conversations side by side, one answer for all, and close them together."""
+    """One cluster: its conversations side by side, one answer for all (or a text of its own per
+    conversation), and close them together."""
     require_inbox(request.user)
     if not can_work(request.user):
         raise PermissionDenied
     if request.method != "POST":
         ids = _ids(request.GET.getlist("ids"))
-        members = teamwork_selectors.cluster_members(user=request.user, conversation_ids=ids)
-        return render(request, "inbox/cluster.html", {"members": members, "text": ""})
+        return _cluster_page(
+            request, teamwork_selectors.cluster_members(user=request.user, conversation_ids=ids)
+        )
     chosen = teamwork_selectors.cluster_members(
         user=request.user, conversation_ids=_ids(request.POST.getlist("ids"))
     )
     chosen = [c for c in chosen if can_work_on(request.user, c)]
-    text = request.POST.get("text", "")
-    if not chosen or not text.strip():
-        messages.error(request, _("Choose at least one conversation and write the answer."))
+    text = request.POST.get("text", "").strip()
+    own = _own_texts(request.POST, chosen)
+
+    def again(error: str, own_texts: dict[int, str]):
+        messages.error(request, error)
         members = teamwork_selectors.cluster_members(
             user=request.user, conversation_ids=_ids(request.POST.getlist("all"))
         )
-        return render(request, "inbox/cluster.html", {"members": members, "text": text}, status=422)
-    results = cluster_answer(
-        conversation_ids=[c.pk for c in chosen], user=request.user, text=text, close="close" in request.POST
-    )
+        return _cluster_page(
+            request, members, text=text, own=own_texts, chosen={c.pk for c in chosen}, status=422
+        )
+
+    if not chosen or any(not (own.get(c.pk) or text) for c in chosen):
+        return again(_("Choose at least one conversation and write the answer."), own)
+    try:
+        results = cluster_answer(
+            conversation_ids=[c.pk for c in chosen],
+            user=request.user,
+            text=text,
+            texts=own,
+            close="close" in request.POST,
+        )
+    except IdenticalReplies as exc:
+        # Their own text fields come back filled with the common answer, ready to be varied.
+        return again(str(exc), {**{pk: text for pk in exc.conversation_ids}, **own})
     done = sum(1 for _pk, error in results if not error)
     messages.success(
         request,

@@ -8,36 +8,8 @@ from cases.models import Case, CaseEvent
 from cases.services import case_backoffice_retry
 from cases.tasks import case_backoffice_register
 from tests.cases.factories import register
-from tests.conftest import SHARED, require
 
-SPEC = SHARED / "specs" / "zaken-api-1.5.1-openapi.yaml"  # the VNG standard
-RSIN = "002220647"  # passes the 11-proof
-ZAAKTYPE = "https://catalogi.example.nl/catalogi/api/v1/zaaktypen/0119dd4e-7be9-477e-bccf-75023b1453c1"
-ROLTYPE = "https://catalogi.example.nl/catalogi/api/v1/roltypen/a5bd7ecc-0e72-4a3c-94c4-0c1b2a3f1d11"
-
-
-@pytest.fixture
-def fake_zaken():
-    require(SPEC.exists(), f"the official Zaken API spec is missing at {SPEC} (../shared/specs)")
-    from tests.fakes.fake_zaken import FakeZaken
-
-    fake = FakeZaken(spec_path=SPEC).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def zgw(settings, fake_zaken):
-    settings.CASES_BACKEND = "zgw"
-    settings.ZGW_ZAKEN_URL = fake_zaken.url
-    settings.ZGW_CLIENT_ID = fake_zaken.client_id
-    settings.ZGW_SECRET = fake_zaken.secret
-    settings.ZGW_ZAAKTYPE = ZAAKTYPE
-    settings.ZGW_ROLTYPE = ROLTYPE
-    settings.ZGW_BRONORGANISATIE = RSIN
-    settings.ZGW_VERANTWOORDELIJKE_ORGANISATIE = RSIN
-    settings.ZGW_TIMEOUT_SECONDS = 5
-    return fake_zaken
+from .conftest import ROLTYPE, RSIN, ZAAKTYPE
 
 
 def _register(agent, **overrides):
@@ -86,6 +58,14 @@ def test_the_number_comes_at_once_the_zaak_through_the_task(zgw, agent, django_c
     )
     assert rol["roltoelichting"] == "Melder via webcare (x @marieke030)"
     assert rol["afwijkendeNaamBetrokkene"] == "Marieke de Vries"
+    assert rol["contactpersoonRol"] == {"naam": "Marieke de Vries"}
+    assert rol["betrokkeneIdentificatie"] == {
+        "geslachtsaanduiding": "o",
+        "voornamen": "Marieke",
+        "voorletters": "M.",
+        "voorvoegselGeslachtsnaam": "de",
+        "geslachtsnaam": "Vries",
+    }
     assert list(case.events.values_list("kind", flat=True)) == ["registered", "backoffice_registered"]
 
 
@@ -106,6 +86,28 @@ def test_requests_carry_the_crs_headers_and_a_valid_jwt(zgw, agent):
         "Agent",
     )
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+@pytest.mark.parametrize(
+    ("name", "handle", "identificatie", "afwijkend"),
+    [
+        ("marieke030", "marieke030", {"geslachtsaanduiding": "o"}, "marieke030"),
+        ("", "marieke030", {"geslachtsaanduiding": "o"}, "@marieke030"),
+        ("Ruud", "", {"geslachtsaanduiding": "o", "voornamen": "Ruud", "voorletters": "R."}, "Ruud"),
+        ("Jan 🚲 Jansen", "", {"geslachtsaanduiding": "o"}, "Jan 🚲 Jansen"),
+    ],
+)
+def test_a_name_that_cannot_be_split_is_never_a_geslachtsnaam(
+    zgw, agent, name, handle, identificatie, afwijkend
+):
+    case = _register(agent, contact_name=name, contact_handle=handle)
+
+    assert case_backoffice_register.apply(args=(case.pk,)).get() == "synced", zgw.violations
+
+    [rol] = zgw.rollen
+    assert rol["betrokkeneIdentificatie"] == identificatie
+    assert rol["afwijkendeNaamBetrokkene"] == afwijkend
+    assert zgw.violations == []
 
 
 def test_without_coordinates_no_geometry_is_sent(zgw, agent):
@@ -157,16 +159,7 @@ def test_a_temporary_fault_is_retried_and_never_registers_twice(zgw, agent):
 
     # The zaak gets created, then the rol call fails: the retry finds the zaak and adds only the rol.
     zgw.fail_next = []
-    real_create_rol = zgw._create_rol
-    calls = {"n": 0}
-
-    def flaky_rol(request):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            return zgw._json({"detail": "busy"}, status=502)
-        return real_create_rol(request)
-
-    zgw._create_rol = flaky_rol
+    zgw.faults.append(("POST", "/rollen", 502))
     assert case_backoffice_register.apply(args=(case.pk,)).get() == "retry"
     case.refresh_from_db()
     assert case.backend_reference == zgw.zaken[0]["url"]

@@ -1,4 +1,5 @@
-"""The case's status table and its back-office sync table, each as a whole, and their guarded moves."""
+"""The case's status table, its back-office sync and status push tables, each as a whole, and their
+guarded moves."""
 
 import datetime as dt
 import itertools
@@ -7,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, StatusPush
 from cases.services import (
     CaseError,
     case_backoffice_mark_failed,
@@ -17,10 +18,13 @@ from cases.services import (
     status_move,
     sync_state_move,
 )
+from cases.status_push import push_state_move
 from cases.workflow import (
+    PUSH_TRANSITIONS,
     STATUS_TRANSITIONS,
     SYNC_TRANSITIONS,
     TRANSITIONS,
+    PushState,
     Status,
     SyncState,
     allowed_next,
@@ -236,3 +240,42 @@ def test_a_failed_registration_is_retried_once(pending, agent, django_capture_on
     assert len(callbacks) == 1
     assert _state(pending)[:3] == (SyncState.PENDING, 1, "HTTP 400")
     assert _kinds(pending) == ["registered", "backoffice_failed", "backoffice_retried"]
+
+
+# --- A status change on its way to the back office ----------------------------------------------
+
+PUSH_ALLOWED = {
+    ("pending", "pushing"),
+    ("pushing", "pushed"),
+    ("pushing", "pending"),
+    ("pushing", "failed"),
+    ("pushing", "skipped"),
+    ("failed", "pending"),
+}
+
+
+def test_the_push_choices_are_the_ones_the_table_is_written_for():
+    assert StatusPush.State is PushState
+    assert PushState.values == ["pending", "pushing", "pushed", "failed", "skipped"]
+    assert set(PUSH_TRANSITIONS.table) == set(PushState.values)
+
+
+@pytest.mark.parametrize(("old", "new"), list(itertools.product(PushState.values, repeat=2)))
+def test_push_table_as_a_whole(old, new):
+    expected = (old, new) in PUSH_ALLOWED
+    assert PUSH_TRANSITIONS.allowed(old, new) is expected
+    if not expected:
+        with pytest.raises(TransitionNotAllowed):
+            PUSH_TRANSITIONS.check(old, new)
+
+
+def test_a_push_move_from_a_state_it_left_changes_nothing(settings, agent):
+    settings.CASES_BACKEND = "zgw"
+    push = register(agent).status_pushes.get()
+
+    assert push_state_move(push_id=push.pk, expected=PushState.PUSHING, new=PushState.PUSHED) is False
+
+    push.refresh_from_db()
+    assert (push.state, push.pushed_at) == (PushState.PENDING, None)
+    with pytest.raises(TransitionNotAllowed):
+        push_state_move(push_id=push.pk, expected=PushState.PENDING, new=PushState.PUSHED)

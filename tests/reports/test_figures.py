@@ -160,14 +160,13 @@ def test_no_peak_on_an_ordinary_hour(deliver):
 
 
 def test_everyone_sees_the_peak_banner(client, agent, db):
-    from django.utils import timezone
-
-    PeakAlert.objects.create(
-        hour_start=timezone.now().replace(minute=0, second=0, microsecond=0), intake=80, baseline=6
-    )
-    client.force_login(agent)
-    body = client.get(reverse("inbox:queue")).content.decode()
-    assert "Piek: 80 berichten" in body
+    with time_machine.travel(at("2026-12-07 10:30"), tick=False):
+        PeakAlert.objects.create(
+            hour_start=at("2026-12-07 10:00"), began_at=at("2026-12-07 10:05"), intake=80, baseline=6
+        )
+        client.force_login(agent)
+        body = client.get(reverse("inbox:queue")).content.decode()
+    assert "Piek sinds 10:05: 80 berichten in het uur tot 10:30, normaal ongeveer 6." in body
 
 
 def test_backfill_freezes_missing_days_newest_first_up_to_a_limit(deliver):

@@ -1,4 +1,3 @@
-import hashlib
 import json
 from io import StringIO
 
@@ -7,7 +6,9 @@ from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
 from tests.conftest import SHARED, require
-from triage.suggester.model import MODEL_FILE, TRAIN_FILE
+from triage.suggester import store
+from triage.suggester.model import TRAIN_DIR, load_examples
+from triage.suggester.text import normalise
 
 CORPUS = SHARED / "corpus" / "messages.jsonl"
 
@@ -18,20 +19,10 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def in_train_split(message_id: str) -> bool:
-    """The fixed split: 70% by a stable hash of the id went into data/train.jsonl."""
-    return int(hashlib.sha256(message_id.encode()).hexdigest(), 16) % 100 < 70
-
-
 @pytest.fixture
-def held_out(tmp_path):
+def corpus():
     require(CORPUS.exists(), f"shared corpus missing at {CORPUS}")
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    path = tmp_path / "held_out.jsonl"
-    path.write_text(
-        "".join(json.dumps(r) + "\n" for r in rows if not in_train_split(r["id"])), encoding="utf-8"
-    )
-    return path
+    return CORPUS
 
 
 @pytest.mark.parametrize("command", ["triage_eval", "triage_train"])
@@ -40,31 +31,39 @@ def test_commands_have_help(command):
     assert parser.format_help().startswith("usage: manage.py")
 
 
-def test_training_file_is_the_train_split_of_the_corpus():
-    require(CORPUS.exists(), f"shared corpus missing at {CORPUS}")
-    corpus_ids = [json.loads(line)["id"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-    train_ids = [json.loads(line)["id"] for line in TRAIN_FILE.read_text(encoding="utf-8").splitlines()]
-    assert train_ids == [i for i in corpus_ids if in_train_split(i)]
-    assert len(train_ids) == 168
-
-
-def test_eval_on_the_held_out_split(held_out):
-    # No `db` fixture: pytest-django makes any database access here an error.
-    result = json.loads(run("triage_eval", str(held_out), "--json"))
-    assert result == {
-        "n": 72,
-        "type": {"accuracy": 0.5833, "macro_f1": 0.3384},
-        "category": {"accuracy": 0.5278, "macro_f1": 0.4961},
-        "wijk": {"accuracy": 0.875, "macro_f1": 0.8955},
-        "urgent": {"recall": 1.0, "precision": 0.4},
-        "escalate": {"recall": 1.0, "precision": 0.6},
+def test_the_shared_corpus_is_never_trained_on(corpus):
+    # It is the evaluation set: not one of its messages (by text or id) is among the training files.
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    training = load_examples(TRAIN_DIR)
+    assert {normalise(r["text"]) for r in rows}.isdisjoint({normalise(e.text) for e in training})
+    ids = {
+        json.loads(line)["id"] for path in TRAIN_DIR.glob("*.jsonl") for line in path.open(encoding="utf-8")
     }
+    assert ids.isdisjoint({r["id"] for r in rows})
+    assert not (TRAIN_DIR.parent / "train.jsonl").exists()
 
 
-def test_eval_prints_a_table_without_json(held_out):
-    out = run("triage_eval", str(held_out))
-    assert out.splitlines()[0] == "72 messages"
-    assert "urgent    recall   1.000  precision 0.400" in out
+def test_eval_on_the_shared_corpus_keeps_its_json_shape(corpus):
+    # No `db` fixture: pytest-django makes any database access here an error.
+    result = json.loads(run("triage_eval", str(corpus), "--json"))
+    assert list(result) == ["n", "type", "category", "wijk", "urgent", "escalate"]
+    assert result["n"] == 240
+    assert set(result["type"]) == set(result["category"]) == set(result["wijk"]) == {"accuracy", "macro_f1"}
+    assert set(result["urgent"]) == set(result["escalate"]) == {"recall", "precision"}
+
+
+def test_eval_prints_a_table_with_classes_and_confusion_without_json(corpus):
+    out = run("triage_eval", str(corpus))
+    lines = out.splitlines()
+    assert lines[0] == "240 messages"
+    assert lines[4].startswith("urgent    recall   ")
+    assert "type: per class" in lines
+    assert "category: confusion (row = label, column = suggestion)" in lines
+    per_class = lines[lines.index("type: per class") + 1 :][:9]
+    assert per_class[0].split() == ["label", "precision", "recall", "n"]
+    assert [line.split()[0] for line in per_class[1:8]] == sorted(
+        ["compliment", "klacht", "melding", "overig", "spam", "vraag", "verzuchting"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,12 +88,15 @@ def test_eval_refuses_a_missing_file(tmp_path):
 
 
 def test_train_rebuilds_the_shipped_model(tmp_path):
-    output = tmp_path / "model.json"
+    output = tmp_path / "model.joblib"
     out = run("triage_train", "--output", str(output))
-    assert out == f"Trained on 168 examples; wrote {output}\n"
-    assert json.loads(output.read_text(encoding="utf-8")) == json.loads(
-        MODEL_FILE.read_text(encoding="utf-8")
-    )
+    examples = len(load_examples(TRAIN_DIR))
+    assert out.splitlines()[0] == f"Trained on {examples} examples; wrote {output}"
+    assert out.splitlines()[1].startswith("5-fold cross-validation, linear: type macro-F1 ")
+    rebuilt = store.read(output)
+    assert rebuilt.meta["fingerprint"] == store.fingerprint()
+    assert rebuilt.meta["cv"] == store.shipped().meta["cv"]
+    assert run("triage_train", "--output", str(output), "--if-stale") == f"{output} is up to date\n"
 
 
 def test_seed_demo_adds_canned_answers_and_routing_rules_once(db, settings):

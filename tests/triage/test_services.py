@@ -8,7 +8,7 @@ from inbox.models import Conversation, Event
 from inbox.services.base import ServiceError
 from tests.conftest import incoming
 from triage.models import ConversationTriage, RoutingRule, TriageDecision
-from triage.services import current_suggester, triage_decide
+from triage.services import triage_decide
 
 TREE = "@Stadswerken030 Boom omgewaaid op de Maliebaan, ligt dwars over het fietspad!"
 PASSPORT = "Hoe laat is het Stadskantoor open op zaterdag voor een paspoort?"
@@ -125,24 +125,13 @@ def test_bad_decisions_are_refused_and_change_nothing(conversation, agent, field
     assert ConversationTriage.objects.get(conversation=conversation).decided == {}
 
 
-def test_decisions_teach_later_suggestions(deliver, agent):
-    text = "De blauwe bakken van het kringloopplein Zonnevelt zijn weer dicht"
-    first = arrive(deliver, text)
-    assert first.triage.suggested["category"] != "evenementen"
-    for n in range(3):
-        conversation = arrive(deliver, text, author_id=f"other-{n}")
-        triage_decide(conversation_id=conversation.pk, user=agent, field="category", value="evenementen")
-    assert current_suggester().suggest(text).category == "evenementen"
-    assert arrive(deliver, text, author_id="new").triage.suggested["category"] == "evenementen"
-
-
 def test_a_broken_model_still_lets_messages_in(deliver, monkeypatch, teams):
-    import triage.services as services
+    import triage.learning as learning
 
     def broken():
         raise ValueError("model file damaged")
 
-    monkeypatch.setattr(services, "current_suggester", broken)
+    monkeypatch.setattr(learning, "current_suggester", broken)
     conversation = arrive(deliver, TREE)
     assert conversation.triage.suggested == {
         "type": "",
@@ -153,3 +142,31 @@ def test_a_broken_model_still_lets_messages_in(deliver, monkeypatch, teams):
     }
     assert (conversation.priority, conversation.team) == (0, teams["kcc"])
     assert Event.objects.filter(conversation=conversation).count() == 1
+
+
+def test_arrival_stores_why_and_how_sure(deliver):
+    conversation = arrive(deliver, TREE)
+    reasons = conversation.triage.reasons
+    assert reasons["urgent_words"]
+    assert reasons["category_words"]
+    assert reasons["wijk_words"] == ["maliebaan"]
+    assert set(reasons["confidence"]) == {"type", "category", "urgent", "escalate"}
+
+
+def test_an_uncertain_category_is_not_routed_on(deliver, teams, monkeypatch):
+    import triage.learning as learning
+
+    RoutingRule.objects.create(name="Afval", category="afval", team=teams["west"])
+    shipped = learning.current_suggester()
+
+    class Unsure:
+        def suggest(self, text, to=None):
+            suggestion = shipped.suggest(text, to=to)
+            return type(suggestion)(
+                **{**suggestion.__dict__, "reasons": {**suggestion.reasons, "uncertain": ["category"]}}
+            )
+
+    monkeypatch.setattr(learning, "current_suggester", Unsure)
+    conversation = arrive(deliver, "Container vol op de Maliebaan, zakken ernaast")
+    assert conversation.triage.suggested["category"] == "afval"
+    assert conversation.team == teams["kcc"]

@@ -26,12 +26,38 @@ def test_conversation_page_shows_the_suggestions_in_dutch(agent_client, conversa
     assert '<span class="triage-value" data-testid="triage-urgent">Ja</span>' in body
     assert body.count(">Klopt</button>") == 5
     assert (
-        '<small class="triage-words" data-testid="words-urgent">vanwege “omgevallen”, “boom op”</small>'
-        in body
+        '<small class="triage-words" data-testid="words-urgent">vanwege “omgevallen”, “boom op”, '
+        "“fietspad”, “boom”, “ligt”</small>" in body
     )
+    assert '<small class="triage-words" data-testid="words-category">vanwege “boom”' in body
     assert 'data-testid="words-escalate"' not in body
+    assert (
+        '<small class="triage-confidence muted" data-testid="confidence-category">100% zeker</small>' in body
+    )
     assert "Sneltoetsen" in body
     assert "Standaardantwoorden" in body
+
+
+def test_an_uncertain_guess_shows_onzeker_without_a_confirm_button(agent_client, conversation):
+    triage = conversation.triage
+    triage.reasons = {**triage.reasons, "uncertain": ["category"]}
+    triage.save()
+    body = agent_client.get(reverse("inbox:conversation", args=[conversation.pk])).content.decode()
+    assert '<span class="triage-value" data-testid="triage-category">Onzeker</span>' in body
+    assert 'data-testid="confirm-category"' not in body
+    assert '<option value="" disabled selected>Kies…</option>' in body
+    assert body.count(">Klopt</button>") == 4
+
+
+def test_a_rerouting_shows_on_the_timeline(agent_client, agent, conversation, teams):
+    from triage.models import RoutingRule
+    from triage.services import triage_decide
+
+    RoutingRule.objects.create(name="Wijk Oost", wijk="Oost", team=teams["oost"])
+    triage_decide(conversation_id=conversation.pk, user=agent, field="wijk", value="Oost")
+    body = agent_client.get(reverse("inbox:conversation", args=[conversation.pk])).content.decode()
+    assert "Verplaatst volgens de routeringsregels" in body
+    assert "naar Wijkbureau Oost (regel ‘Wijk Oost’) · Wijk: Geen / onbekend → Oost</small>" in body
 
 
 def test_confirm_by_htmx_returns_the_panel(agent_client, conversation):

@@ -60,57 +60,120 @@ ESCALATE_PHRASES = [
     "maak je af", "maak jullie af", "kapot maken", "pak je", "wraak", "dood", "bedreig*", "threat*",
 ]
 
+# What makes a message one for the duty adviser, by kind (issue #16; from the corpus README's
+# definition, not from its messages). Each kind is one feature the model learns to weigh.
+ESCALATE_KINDS = {
+    "press": [
+        "journalist*", "verslaggever*", "redactie", "redacteur*", "persvraag", "pers", "krant", "dagblad",
+        "omroep", "televisie", "tv", "radio*", "nieuwssite", "nieuwsredactie", "vlogger", "blogger",
+        "blog", "podcast", "reporter", "interview*", "artikel", "reportage", "item", "woordvoerder",
+        "news outlet", "newspaper", "press",
+    ],
+    "council": [
+        "raadslid", "gemeenteraadslid", "raadsleden", "fractie*", "fractievoorzitter", "schriftelijke vragen",
+        "council member", "wethouder*", "burgemeester", "college", "motie", "coalitie*",
+    ],
+    "threat": [
+        "weet waar", "te grazen", "in de fik", "let maar op", "zal je het merken", "zullen het merken",
+        "verhaal halen", "knuppel", "mes", "laatste waarschuwing", "gaat het mis", "slecht aflopen",
+        "regel ik het zelf", "doe ik het zelf", "kort en klein", "kom ik langs", "ik kom langs",
+        "moet oppassen", "goed uitkijken", "vergeet het niet", "zie hem nog wel", "zie je nog wel",
+        "spijt van krijgen", "gebeuren er ongelukken", "over de balie", "maak je af", "i know where",
+    ],
+    "protest": [
+        "petitie", "handtekening*", "demonstratie*", "protest*", "actie", "referendum", "rechter",
+        "rechtszaak", "noodopvang", "azc", "asielzoeker*", "statushouder*", "opvang",
+    ],
+}
+# Reach stated in the text: "20.000 keer gedeeld", "12k likes", "100k views".
+REACH = re.compile(
+    r"(\d[\d.,]*\s?(k|duizend)?\s*(\w+\s){0,3}(views|likes|keer|gedeeld|bekeken|retweet\w*|reacties|"
+    r"shares|volgers|handtekeningen|mensen)|viral|trending|voorpagina|journaal)",
+    re.IGNORECASE,
+)
+
+
 # Places per wijk, by hand; the trained model file adds the locations of its training examples.
 WIJK_PLACES = {
     "Binnenstad": [
+        # more streets and places, from what anyone in Utrecht knows
+        "zadelstraat", "steenweg", "lange elisabethstraat", "ganzenmarkt", "vismarkt", "drift", "wittevrouwenstraat", "lange nieuwstraat", "oudkerkhof", "potterstraat", "korte jansstraat", "bakkerbrug", "jacobikerkhof", "vinkenburgstraat", "smakkelaarsveld", "moreelsepark", "lepelenburg", "nicolaaskerkhof", "pausdam", "domstraat", "korte nieuwstraat", "lijnmarkt", "choorstraat", "servetstraat", "boothstraat", "hamburgerstraat", "kromme nieuwegracht", "zuilenstraat",
         "binnenstad", "oudegracht", "neude", "janskerkhof", "domplein", "dom", "domtoren", "vredenburg",
         "hoog catharijne", "catharijnesingel", "lucasbolwerk", "museumkwartier", "twijnstraat", "weesbrug",
         "mariaplaats", "nobelstraat", "voorstraat", "breedstraat", "lange viestraat", "stadhuisbrug",
         "wolvenplein", "nieuwegracht", "springweg", "ledig erf", "stationsgebied", "centraal station",
     ],
     "Oost": [
+        "utrecht oost", "wijk oost",
+        # more streets and places, from what anyone in Utrecht knows
+        "nachtegaalstraat", "museumlaan", "homeruslaan", "prins hendriklaan", "schildersbuurt", "hobbemastraat", "rubenslaan", "heidelberglaan", "padualaan", "utrecht science park", "stadion galgenwaard", "oudwijkerdwarsstraat",
         "maliebaan", "wilhelminapark", "kromme rijn", "rijnsweerd", "science park", "uithof", "abstede",
         "oudwijk", "buiten wittevrouwen", "lodewijk napoleonplantsoen", "galgenwaard", "sterrenwijk",
         "biltstraat", "burgemeester reigerstraat", "prinses beatrixlaan", "oosterspoorplein", "griftpark",
         "hieronymusplantsoen", "de bilt",
     ],
     "Noordoost": [
+        "noordoost", "utrecht noordoost",
         "wittevrouwen", "tuindorp", "voordorp", "zeeheldenbuurt", "griftkade", "staatsliedenkwartier",
         "votulast", "blauwkapel", "vogelenbuurt", "eykmanlaan", "kardinaal de jongweg", "biltsche grift",
         "kastanjelaan", "adriaen van ostadelaan", "tuinwijk",
     ],
     "Noordwest": [
+        "noordwest", "utrecht noordwest",
+        # more streets and places, from what anyone in Utrecht knows
+        "nieuw zuilen", "schaakbuurt", "geuzenwijk", "lauwerecht", "royaards van den hamkade", "bessemerlaan", "burgemeester norbruislaan", "prinses margrietstraat", "pijlsweerdplein",
         "zuilen", "station zuilen", "ondiep", "pijlsweerd", "elinkwijk", "julianapark", "amsterdamsestraatweg",
         "marnixlaan", "prins bernhardplein", "queeckhovenplein", "lauwerhof", "loevenhoutsedijk", "majella",
     ],
     "Overvecht": [
+        # more streets and places, from what anyone in Utrecht knows
+        "amazonedreef", "gangesdreef", "wolgadreef", "neckardreef", "zambesidreef", "camera obscuradreef", "oranjerivierdreef", "nijldreef",
         "overvecht", "station overvecht", "tigrisdreef", "zamenhofdreef", "vasco da gamalaan", "gagelhof",
         "franciscusdreef", "vechtsebanen", "taagdreef", "donaudreef", "moezeldreef", "theemsdreef",
         "winkelcentrum overvecht", "klopvaart",
     ],
     "West": [
+        "utrecht west", "wijk west",
+        # more streets and places, from what anyone in Utrecht knows
+        "kanaalweg", "muntplein", "halve maan", "jaarbeursplein",
         "oog in al", "lombok", "vleutenseweg", "damstraat", "leidseweg", "kanaalstraat", "welgelegen",
         "schepenbuurt", "jaarbeurs", "cartesiusweg", "nieuw engeland", "oog-in-al", "majellapark",
         "thomas a kempisplantsoen", "van zijstweg",
     ],
     "Zuidwest": [
+        "zuidwest", "utrecht zuidwest",
+        # more streets and places, from what anyone in Utrecht knows
+        "park transwijk", "transwijkpark", "columbuslaan", "trumanlaan", "rijnlaan", "bilderdijkstraat",
         "kanaleneiland", "transwijk", "dichterswijk", "rivierenwijk", "marco pololaan", "beneluxlaan",
         "merwedekanaalzone", "merwedekanaal", "jutfaseweg", "europalaan", "churchilllaan", "bernadottelaan",
         "aalsterweg", "vondellaan", "balijelaan",
     ],
     "Zuid": [
+        "utrecht zuid", "wijk zuid",
+        # more streets and places, from what anyone in Utrecht knows
+        "ravellaan", "hoogravenseweg", "verlengde hoogravenseweg", "julianaweg",
         "hoograven", "tolsteeg", "lunetten", "briljantlaan", "smaragdplein", "rotsoord", "hooft graaflandstraat",
         "waterstraat", "koningsweg", "nieuw hoograven", "houtensepad", "vaartse rijnkade",
     ],
     "Leidsche Rijn": [
+        # more streets and places, from what anyone in Utrecht knows
+        "berlijnplein", "station terwijde", "station leidsche rijn",
         "leidsche rijn", "parkwijk", "terwijde", "langerak", "het zand", "grauwaart", "maximapark",
         "leidsche rijn centrum", "vleuterweg", "strijkviertel", "rijnvliet",
     ],
     "Vleuten-De Meern": [
+        # more streets and places, from what anyone in Utrecht knows
+        "veldhuizen", "hoge woerd", "castellum hoge woerd", "mereveldplein",
         "de meern", "vleuten", "zandweg", "burgemeester middelweerdbaan", "vleuterweide", "haarzuilens",
         "meerndijk", "rijnenburg", "castellum",
     ],
 }
+
+# Places that span several wijken: naming one says nothing about the wijk (corpus README).
+SPANNING_PLACES = [
+    "waterlinieweg", "vaartsche rijn", "vaartse rijn", "amsterdam rijnkanaal", "a12", "a2", "a27", "a28",
+    "de ring", "hele stad", "heel utrecht", "overal in de stad",
+]
 
 # fmt: on
 
@@ -140,6 +203,31 @@ def _escalate() -> re.Pattern:
     return _pattern(ESCALATE_PHRASES)
 
 
+@lru_cache(maxsize=1)
+def _escalate_kinds() -> dict[str, re.Pattern]:
+    return {kind: _pattern(phrases) for kind, phrases in ESCALATE_KINDS.items()}
+
+
+def escalate_kinds(text: str) -> list[str]:
+    """Which kinds of escalation the text shows signs of (press, council, threat, protest, reach)."""
+    haystack = padded(text)
+    kinds = [kind for kind, pattern in _escalate_kinds().items() if pattern.search(haystack)]
+    reach = REACH.search(str(text or ""))
+    if reach and any(ch.isdigit() for ch in reach.group(0)) and _big_number(reach.group(0)):
+        kinds.append("reach")
+    elif reach and not any(ch.isdigit() for ch in reach.group(0)):
+        kinds.append("reach")
+    return kinds
+
+
+def _big_number(phrase: str) -> bool:
+    match = re.match(r"\d[\d.,]*", phrase)
+    digits = re.sub(r"[.,]", "", match.group(0)) if match else ""
+    return bool(re.search(r"\d\s?(k\b|duizend)", phrase, re.IGNORECASE)) or (
+        digits.isdigit() and int(digits) >= 500
+    )
+
+
 def urgent_hits(text: str) -> list[str]:
     return [m.group(0).strip() for m in _urgent().finditer(padded(text))]
 
@@ -161,6 +249,11 @@ def wijk_for_places(text: str, places: dict[str, str]) -> str | None:
         if len(key) > best_len and f" {key} " in haystack:
             best, best_len = wijk, len(key)
     return best
+
+
+@lru_cache(maxsize=1)
+def spanning_places() -> frozenset[str]:
+    return frozenset(place_key(place) for place in SPANNING_PLACES)
 
 
 def hand_places() -> dict[str, str]:

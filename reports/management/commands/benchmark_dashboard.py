@@ -111,6 +111,7 @@ class Command(BaseCommand):
                     first_response_at=answered,
                     closed_at=closed,
                     last_message_at=answered,
+                    started_at=arrival,
                     created_at=arrival,
                 )
             )
@@ -168,7 +169,7 @@ class Command(BaseCommand):
 
     def busiest_day(self) -> dt.date:
         return (
-            Conversation.objects.annotate(day=TruncDate("created_at", tzinfo=AMSTERDAM))
+            Conversation.objects.annotate(day=TruncDate("started_at", tzinfo=AMSTERDAM))
             .values("day")
             .annotate(n=Count("pk"))
             .order_by("-n")

@@ -5,14 +5,20 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage.suggester.evaluate import evaluate
-from triage.suggester.model import MODEL_FILE, Suggester, example_from_corpus
+from triage.suggester import store
+from triage.suggester.evaluate import confusion, per_class, predict_pairs, score
+from triage.suggester.model import example_from_corpus
+
+
+def _label(value) -> str:
+    return "—" if value is None else str(value)
 
 
 class Command(BaseCommand):
     help = (
-        "Score the triage suggester (the shipped model file and word lists) on FILE.jsonl in the "
-        "format of the shared corpus. Reads no database and writes nothing."
+        "Score the triage suggester (the shipped model, built from the repository's training files) "
+        "on FILE.jsonl in the format of the shared corpus. Reads no database and writes nothing "
+        "but a missing model file."
     )
 
     def add_arguments(self, parser):
@@ -38,7 +44,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         if not examples:
             raise CommandError(f"{path} holds no labelled messages")
-        result = evaluate(Suggester.from_file(MODEL_FILE), examples)
+        pairs = predict_pairs(store.shipped(), examples)
+        result = score(pairs)
         if options["json"]:
             self.stdout.write(json.dumps(result))
             return
@@ -51,3 +58,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{field:9} recall   {result[field]['recall']:.3f}  precision {result[field]['precision']:.3f}"
             )
+        for field in ("type", "category", "wijk", "urgent", "escalate"):
+            self._details(field, pairs[field])
+
+    def _details(self, field: str, pairs: list[tuple]) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"{field}: per class")
+        self.stdout.write(f"  {'label':18} {'precision':>9} {'recall':>7} {'n':>5}")
+        for row in per_class(pairs):
+            self.stdout.write(
+                f"  {_label(row['label']):18} {row['precision']:9.3f} {row['recall']:7.3f} {row['support']:5d}"
+            )
+        labels, matrix = confusion(pairs)
+        names = [_label(label)[:6] for label in labels]
+        self.stdout.write(f"{field}: confusion (row = label, column = suggestion)")
+        self.stdout.write("  " + " " * 18 + " ".join(f"{name:>6}" for name in names))
+        for label, counts in zip(labels, matrix, strict=True):
+            self.stdout.write(f"  {_label(label):18}" + " ".join(f"{n:6d}" for n in counts))

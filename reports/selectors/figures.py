@@ -1,23 +1,38 @@
-"""The manager's figures: a day's intake, answers, backlog and response times, per scope.
+"""A day's intake, answers, backlog and response times, per scope: the manager's figures.
 
 One function, `day_figures`, computes everything the dashboard, `backlog --json` and
 `GET /api/v1/backlog` show, so the three always agree. Past days come from frozen snapshots.
+Time is the platform's: a conversation counts from its first message's platform time
+(`started_at`), however late we fetched it.
 """
 
 import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, ExtractHour
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inbox.deadlines import AMSTERDAM, working_seconds_between
-from inbox.models import Account, Conversation, Event, Message
+from inbox.models import Account, Conversation, Event, Message, Team
 from inbox.workflow import TODO_STATES, State
 
-from .models import DailySnapshot
+from ..models import DailySnapshot
 
 AGE_BUCKETS = [("<1u", 1), ("1-4u", 4), ("4-8u", 8), ("8-24u", 24), (">24u", None)]
 RESPONSE_BUCKETS = [
@@ -76,11 +91,14 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def open_at(moment: dt.datetime, scope: Scope) -> list[tuple]:
-    """(id, state, team, created_at, due_at, category) of every conversation not closed at `moment`.
+    """(id, state, team, started_at, due_at, category) of every conversation open at `moment`.
 
-    The state is read from the timeline (the last state change before the moment). Conversations
-    closed before the moment and untouched since cannot be open then, which keeps the candidate
-    set to the backlog and what changed after it, however long the history.
+    Open means started on the platform before the moment and not closed then. The state is read
+    from the timeline (the last state change before the moment). Before its first event the
+    conversation was on the platform but not fetched yet: waiting for us (new), or answered there
+    already by a reply made outside the inbox. Conversations closed before the moment and
+    untouched since cannot be open then, which keeps the candidate set to the backlog and what
+    changed after it, however long the history.
     """
     last_state = (
         Event.objects.filter(conversation=OuterRef("pk"), created_at__lt=moment)
@@ -88,10 +106,15 @@ def open_at(moment: dt.datetime, scope: Scope) -> list[tuple]:
         .order_by("-created_at", "-pk")
         .values("to_state")[:1]
     )
+    not_fetched_yet = Case(
+        When(first_response_at__lt=moment, then=Value(State.ANSWERED.value)),
+        default=Value(State.NEW.value),
+        output_field=CharField(),
+    )
     # Two index-friendly halves (conv_closed_idx on state, closed_at) rather than a NOT over every row.
     not_closed = [state for state in State.values if state != State.CLOSED]
     candidates = scope.conversations().filter(
-        Q(state__in=not_closed) | Q(state=State.CLOSED, closed_at__gte=moment), created_at__lt=moment
+        Q(state__in=not_closed) | Q(state=State.CLOSED, closed_at__gte=moment), started_at__lt=moment
     )
     # The category the agent confirmed, else the one triage suggested ("" before triage).
     category = Coalesce(
@@ -100,10 +123,10 @@ def open_at(moment: dt.datetime, scope: Scope) -> list[tuple]:
         Value(""),
         output_field=TextField(),
     )
-    rows = candidates.annotate(state_then=Subquery(last_state), category=category).values_list(
-        "pk", "state_then", "team__slug", "created_at", "due_at", "category"
-    )
-    return [row for row in rows if row[1] and row[1] != State.CLOSED]
+    rows = candidates.annotate(
+        state_then=Coalesce(Subquery(last_state), not_fetched_yet), category=category
+    ).values_list("pk", "state_then", "team__slug", "started_at", "due_at", "category")
+    return [row for row in rows if row[1] != State.CLOSED]
 
 
 def _tally(values) -> dict[str, int]:
@@ -141,15 +164,26 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     return ordered[index]
 
 
-def response_minutes(day: dt.date, scope: Scope) -> list[float]:
-    """Working minutes from arrival to first answer, for conversations first answered on `day`."""
+def response_minutes(day: dt.date, scope: Scope) -> tuple[list[float], list[float]]:
+    """(working minutes, clock minutes) from the start to the first answer, for the conversations
+    first answered on `day`. Both count from the citizen's platform time, not from our fetch."""
     start, end = day_bounds(day)
-    pairs = (
+    pairs = list(
         scope.conversations()
         .filter(first_response_at__gte=start, first_response_at__lt=end)
-        .values_list("created_at", "first_response_at")
+        .values_list("started_at", "first_response_at")
     )
-    return [working_seconds_between(created, answered) / 60 for created, answered in pairs]
+    working = [working_seconds_between(started, answered) / 60 for started, answered in pairs]
+    clock = [max((answered - started).total_seconds(), 0.0) / 60 for started, answered in pairs]
+    return working, clock
+
+
+def _summary(minutes: list[float]) -> dict:
+    return {
+        "count": len(minutes),
+        "median": round(statistics.median(minutes), 1) if minutes else None,
+        "p90": round(_percentile(minutes, 0.9), 1) if minutes else None,
+    }
 
 
 def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool = True) -> dict:
@@ -171,14 +205,14 @@ def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool 
         )
     ).count()
     answered = answered_today.count()
-    minutes = response_minutes(day, scope)
+    minutes, clock_minutes = response_minutes(day, scope)
     return {
         "date": day.isoformat(),
         "scope": scope.key,
         "complete": end <= now,
         "intake": {
             "messages": inbound.count(),
-            "conversations": scope.conversations().filter(created_at__gte=start, created_at__lt=end).count(),
+            "conversations": scope.conversations().filter(started_at__gte=start, started_at__lt=end).count(),
             "by_channel": dict(
                 sorted(
                     inbound.values_list("account__platform")
@@ -211,12 +245,12 @@ def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool 
         "open_at_start": _backlog_summary(open_at(start, scope), start),
         "open_at_end": _backlog_summary(open_at(end_moment, scope), end_moment),
         "first_response_working_minutes": {
-            "count": len(minutes),
-            "median": round(statistics.median(minutes), 1) if minutes else None,
-            "p90": round(_percentile(minutes, 0.9), 1) if minutes else None,
+            **_summary(minutes),
             # Frozen with the day, so a past day's chart is not counted again.
             "distribution": _response_buckets(minutes),
         },
+        # The citizen's wait as they lived it, evenings and weekends included.
+        "first_response_clock_minutes": _summary(clock_minutes),
         "direct": {
             "answered": answered,
             "direct": answered - handed_on,
@@ -224,31 +258,6 @@ def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool 
             "direct_pct": round(100 * (answered - handed_on) / answered, 1) if answered else None,
         },
     }
-
-
-def intake_per_hour(day: dt.date, scope: Scope) -> list[int]:
-    start, end = day_bounds(day)
-    counts = [0] * 24
-    rows = (
-        scope.messages()
-        .filter(direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end)
-        .annotate(hour=ExtractHour("created_at", tzinfo=AMSTERDAM))
-        .values_list("hour")
-        .annotate(n=Count("pk"))
-        .values_list("hour", "n")
-    )
-    for hour, n in rows:
-        counts[hour] += n
-    return counts
-
-
-def typical_intake_per_hour(day: dt.date, scope: Scope, weeks: int = 4) -> list[float]:
-    """The mean intake per hour on the same weekday over the previous weeks."""
-    totals = [0] * 24
-    for week in range(1, weeks + 1):
-        for hour, n in enumerate(intake_per_hour(day - dt.timedelta(weeks=week), scope)):
-            totals[hour] += n
-    return [round(total / weeks, 1) for total in totals]
 
 
 def _response_buckets(all_minutes: list[float]) -> dict[str, int]:
@@ -294,29 +303,8 @@ def data_version() -> str:
 
 
 def scopes_for_snapshot() -> list[Scope]:
-    from inbox.models import Team
-
     return (
         [Scope()]
         + [Scope(team=slug) for slug in Team.objects.values_list("slug", flat=True)]
         + [Scope(account=handle) for handle in Account.objects.values_list("handle", flat=True)]
     )
-
-
-def last_hour_intake(now: dt.datetime) -> int:
-    return Message.objects.filter(
-        direction=Message.Direction.INBOUND, created_at__gt=now - dt.timedelta(hours=1), created_at__lte=now
-    ).count()
-
-
-def normal_hour_intake(now: dt.datetime, weeks: int = 8) -> float:
-    """Mean intake in the same hour-long window on the same weekday over the previous weeks.
-
-    Weeks are subtracted on the Amsterdam wall clock (aware arithmetic with a ZoneInfo), so the
-    hour compared is the same hour of the working day across a daylight-saving change.
-    """
-    local = now.astimezone(AMSTERDAM)
-    total = 0
-    for week in range(1, weeks + 1):
-        total += last_hour_intake(local - dt.timedelta(weeks=week))
-    return total / weeks
