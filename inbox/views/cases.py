@@ -41,7 +41,10 @@ def _prefill(conversation, photos) -> dict:
     """Triage's suggestions when the conversation has them, else guesses from the citizen's text; the
     position where a photo was taken, when one has it."""
     text = conversation_prefill_text(conversation)
-    hint_category = getattr(conversation, "category", "") or ""
+    # Triage's category (an agent's decision over the suggestion), read through the reverse relation:
+    # the inbox never imports triage.
+    triage = getattr(getattr(conversation, "triage", None), "current", None) or {}
+    hint_category = triage.get("category") or ""
     hint_location = getattr(conversation, "location", "") or ""
     initial = {
         "category": suggest_category(text, hint=str(hint_category)),

@@ -174,3 +174,14 @@ def test_shortcuts_can_be_turned_off_and_remapped(agent_client, agent, conversat
     html = page(agent_client, conversation)
     assert 'data-enabled="0"' in html and "Sneltoetsen staan uit." in html
     assert 'id="shortcut-help"' not in html
+
+
+def test_the_case_form_starts_from_triages_category(agent_client, conversation):
+    from triage.models import ConversationTriage
+
+    ConversationTriage.objects.update_or_create(
+        conversation=conversation,
+        defaults={"suggested": {"category": "verlichting"}, "decided": {"category": "groen"}},
+    )
+    form = agent_client.get(f"/conversations/{conversation.pk}/case/register/").content.decode()
+    assert '<option value="groen" selected>' in form
