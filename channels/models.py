@@ -21,6 +21,8 @@ class WebhookDelivery(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     created_messages = models.PositiveIntegerField(default=0)
+    # The pages whose own app secret signed this delivery: only their entries are ingested.
+    pages = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -34,15 +34,31 @@ def facebook_webhook(request):
     except ValueError:
         logger.warning("Facebook webhook POST with a body that is not JSON refused")
         return HttpResponseBadRequest("not JSON")
+    # Each entry is checked against its own page's app secret: a delivery signed for one page never
+    # brings in another page's entries. Unknown pages are acknowledged (Facebook would only retry)
+    # and logged.
     ids = webhook.page_ids(payload)
-    account = webhook.facebook_accounts().filter(handle__in=ids).first()
-    if account is None:
-        logger.warning("Facebook webhook for unknown page(s) %s acknowledged, not processed", ids[:5])
+    accounts = {account.handle: account for account in webhook.facebook_accounts().filter(handle__in=ids)}
+    unknown = [page for page in dict.fromkeys(ids) if page not in accounts]
+    if unknown:
+        logger.warning(
+            "Facebook webhook entries for unknown page(s) %s acknowledged, not processed", unknown[:5]
+        )
+    if not accounts:
         return HttpResponse("ok", content_type="text/plain")
-    if not webhook.signature_ok(body, signature, (account.credentials or {}).get("app_secret", "")):
-        logger.warning("Facebook webhook POST for page %s with a wrong signature refused", account.handle)
+    verified = [
+        handle
+        for handle, account in accounts.items()
+        if webhook.signature_ok(body, signature, (account.credentials or {}).get("app_secret", ""))
+    ]
+    refused = [handle for handle in accounts if handle not in verified]
+    if refused:
+        logger.warning(
+            "Facebook webhook entries for page(s) %s refused: the signature does not match their own app secret", refused
+        )
+    if not verified:
         return HttpResponseForbidden("signature invalid")
-    delivery, new = webhook.delivery_store(body=body, account=account)
+    delivery, new = webhook.delivery_store(body=body, account=accounts[verified[0]], pages=verified)
     if not new:
         logger.info("Facebook webhook delivery %s received again; already stored", delivery.pk)
     return HttpResponse("ok", content_type="text/plain")

@@ -11,6 +11,8 @@ class ReplyForm(forms.Form):
     # server refuse the reply until the writer confirms they read it.
     last_seen = forms.IntegerField(required=False, min_value=0)
     confirm_newer = forms.BooleanField(required=False)
+    # A public reply naming personal data is refused until the writer confirms it may be public.
+    confirm_personal_data = forms.BooleanField(required=False)
 
 
 class QueueFilterForm(forms.Form):

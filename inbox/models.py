@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
+from .personal_data import KIND_LABELS
 from .workflow import SendStatus, State
 
 # Fetched this long after the platform time: worth telling the reader ("opgehaald 3 dagen later").
@@ -157,6 +158,12 @@ class Conversation(models.Model):
     )
     # Bumped by every change, including its messages: the cheap "has anything changed" check.
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # A public post of the citizen here exposes personal data (inbox/services/exposure.py): flagged
+    # in the queue until every such post is hidden on the platform.
+    personal_data_exposed = models.BooleanField(_("personal data in a public post"), default=False)
+    # When its personal data was removed (an erasure request, or the retention period): counts,
+    # dates, states and the case number stay; names, handles and texts are gone.
+    pseudonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -211,6 +218,8 @@ class Message(models.Model):
     send_unknown_since = models.DateTimeField(null=True, blank=True)
     # Hidden on the platform by an agent (a comment with abuse or personal data): others no longer see it.
     hidden = models.BooleanField(default=False)
+    # The kinds of personal data a citizen's PUBLIC post exposes (bsn, phone, ...), [] for none.
+    personal_data = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -234,6 +243,8 @@ class Message(models.Model):
         """How long after its platform time we fetched it, when that is long enough to mention."""
         delay = self.received_at - self.created_at
         return delay if delay >= LATE_FETCH else None
+    def personal_data_labels(self) -> list[str]:
+        return [str(KIND_LABELS[kind]) for kind in self.personal_data if kind in KIND_LABELS]
 
 
 class Event(models.Model):
@@ -266,6 +277,8 @@ class Event(models.Model):
         HANDED_BACK = "handed_back", _("Handed back with advice")
         FORWARDED = "forwarded", _("Forwarded")
         REROUTED = "rerouted", _("Re-routed by the routing rules")
+        PERSONAL_DATA_EXPOSED = "personal_data_exposed", _("Personal data in a public post")
+        PSEUDONYMISED = "pseudonymised", _("Personal data removed")
         ASSIGNED = "assigned", _("Handed to a colleague")
         TAKEN_OVER = "taken_over", _("Taken over")
 

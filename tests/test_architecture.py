@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("webcare", "inbox", "channels", "cases", "klantcontacten", "triage", "reports")
+PACKAGES = ("webcare", "inbox", "channels", "cases", "klantcontacten", "triage", "reports", "audit", "security", "privacy")
 SKIPPED_DIRS = {"migrations", ".venv", "tests", "__pycache__"}
 MAX_LINES = 450
 

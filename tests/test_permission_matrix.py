@@ -17,6 +17,7 @@ from inbox.models import Account, Attachment, Conversation, Message, MonitoringH
 from inbox.services.monitoring import monitoring_hits_record
 from reports.models import PeakAlert
 from tests.conftest import incoming
+from tests.permission_rows_security import LOGIN_AND_PRIVACY_ROWS
 
 ROLES = ("agent", "adviser", "wijk", "manager", "admin", "anonymous")
 L, A = "login", "admin-login"
@@ -328,6 +329,7 @@ MATRIX = [
     ("api:backlog", "get", "/api/v1/backlog", None, (403, 403, 403, 200, 200, 401)),
     # Everyone who sees the peak banner may hide it for themselves.
     ("reports:peak_dismiss", "post", "/peak/{peak}/dismiss/", {}, (302, 302, 302, 302, 302, L)),
+    *LOGIN_AND_PRIVACY_ROWS,
 ]
 
 CASES = [pytest.param(row, role, id=f"{row[0]}-{role}") for row in MATRIX for role in ROLES]
@@ -383,6 +385,7 @@ def world(make_user, teams, deliver, account, settings, tmp_path):
             "photo": photo.pk,
             "adviser": users["adviser"].pk,
             "peak": peak.pk,
+            "contact": kcc.contact_id,
         },
     }
 
@@ -434,8 +437,10 @@ def test_every_inbox_url_is_in_the_matrix():
     ours = {
         name
         for name in _names(get_resolver())
-        if name.split(":")[0] in {"inbox", "teamwork", "api", "cases", "triage", "reports", "channels"}
-        or name in {"home", "healthz"}
+        if name.split(":")[0]
+        in {"inbox", "teamwork", "api", "cases", "triage", "reports", "channels", "privacy", "two_factor"}
+        or name
+        in {"home", "healthz", "admin_login", "oidc_authentication_init", "oidc_authentication_callback"}
     }
     # The API's interactive docs page is documentation, not data.
     assert ours - in_matrix == {"api:openapi-view"}

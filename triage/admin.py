@@ -5,6 +5,7 @@ replace."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdminMixin
 from inbox.admin import ReadOnlyAdmin
 
 from . import learning
@@ -13,7 +14,7 @@ from .suggester.evaluate import headline
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["position", "name", "enabled", "account", "category", "wijk", "keyword", "team"]
     list_display_links = ["name"]
     list_editable = ["position", "enabled"]
@@ -22,7 +23,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedAnswer)
-class CannedAnswerAdmin(admin.ModelAdmin):
+class CannedAnswerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "category", "enabled"]
     list_filter = ["enabled", "category"]
     search_fields = ["title", "text", "keywords"]

@@ -4,6 +4,7 @@ With nothing set, the inbox runs on a SQLite file in the project and a Celery br
 file under var/ (no server needed). Set DATABASE_URL and REDIS_URL for PostgreSQL and Redis.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -12,41 +13,11 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .env import env_bool, env_list, env_map, env_seconds_per_platform
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WEBCARE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # test database, beat schedule, embedded broker
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_map(name: str, default: str = "") -> dict[str, str]:
-    """`key=value,key=value` (values may contain `=`, e.g. URLs with a query) as a dict."""
-    pairs = [item.split("=", 1) for item in env_list(name, default)]
-    bad = [pair[0] for pair in pairs if len(pair) != 2 or not pair[0].strip()]
-    if bad:
-        raise ImproperlyConfigured(f"{name}: write it as key=value,key=value (not {bad[0]!r}).")
-    return {key.strip(): value.strip() for key, value in pairs}
-
-
-def env_seconds_per_platform(name: str) -> dict[str, float]:
-    """"90" (every platform) or "x=60,facebook=120" (per platform) → {"*": 90.0} / {"x": 60.0, ...}."""
-    seconds = {}
-    for item in env_list(name, ""):
-        platform, _, value = item.rpartition("=")
-        try:
-            seconds[platform.strip() or "*"] = float(value)
-        except ValueError:
-            raise ImproperlyConfigured(f"{name}: {item!r} is not seconds (90, or x=60,facebook=120)") from None
-    return seconds
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -68,6 +39,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "two_factor.plugins.webauthn",
+    "axes",
+    "csp",
+    "mozilla_django_oidc",
+    "audit",
     # Only for its static files and templates: the API docs load Swagger UI from here, not a CDN.
     "ninja",
     "cases",
@@ -76,6 +56,8 @@ INSTALLED_APPS = [
     "channels",
     "reports",
     "triage",
+    "security",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -86,9 +68,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication and messages: an idle or over-age session ends before anything else runs,
+    # and a role that needs a second factor reaches nothing but the login and set-up pages without one.
+    "security.middleware.SessionLimitsMiddleware",
+    "security.middleware.MfaRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webcare.urls"
@@ -137,7 +127,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:queue"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -152,7 +141,23 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: escalation and peak mails carry citizens' names and questions, so the console backend
+# (which prints them to the log) is for DEBUG only; otherwise SMTP from the environment.
+if DEBUG:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+else:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    if EMAIL_BACKEND.endswith((".console.EmailBackend", ".filebased.EmailBackend")):
+        raise ImproperlyConfigured("With DEBUG off, EMAIL_BACKEND may not print or store mails: use SMTP.")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webcare@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery: Redis when REDIS_URL is set. Otherwise the embedded broker, which needs no server: kombu's
 # SQLAlchemy transport on a SQLite file in VAR_DIR (webcare/broker.py). Each message is one row
@@ -200,6 +205,9 @@ CELERY_BEAT_SCHEDULE = {
     "fetch-pending-attachments": {"task": "inbox.tasks.fetch_pending_attachments", "schedule": 300.0},
     "push-pending-klantcontacten": {"task": "klantcontacten.tasks.push_pending", "schedule": 300.0},
     "triage-retrain": {"task": "triage.tasks.retrain", "schedule": crontab(hour=2, minute=30)},
+    # Nightly: closed conversations past WEBCARE_RETENTION_DAYS pseudonymised, raw payloads and
+    # webhook bodies past WEBCARE_RAW_RETENTION_DAYS emptied (privacy/retention.py).
+    "retention": {"task": "privacy.tasks.retention_run", "schedule": crontab(hour=3, minute=15)},
 }
 
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
@@ -292,13 +300,11 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},
+        "axes.apps": {"level": "WARNING"},  # its "BEGIN version" line on every start
     },
 }
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -332,3 +338,113 @@ INBOX_ATTACHMENT_MAX_VIDEO_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_VIDE
 INBOX_ATTACHMENT_MAX_ATTEMPTS = int(os.environ.get("INBOX_ATTACHMENT_MAX_ATTEMPTS", "6"))
 INBOX_ATTACHMENT_CONNECT_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_CONNECT_TIMEOUT", "5"))
 INBOX_ATTACHMENT_READ_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_READ_TIMEOUT", "30"))
+# --- Security and privacy (issue 14; README "Security and privacy", ADR 0015) -------------------
+
+# Logins: django-axes locks out after repeated failures (per username and, separately, per address),
+# django-two-factor-auth (on django-otp) asks the roles below for a second factor, and
+# mozilla-django-oidc offers the municipality's identity provider when OIDC_RP_CLIENT_ID is set.
+LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Roles that must use a second factor: by default everyone who can change much (advisers, managers,
+# functional admins) when DEBUG is off; nobody in the demo, so `make run` stays two commands.
+WEBCARE_MFA_REQUIRED_ROLES = env_list("WEBCARE_MFA_REQUIRED_ROLES", "" if DEBUG else "adviser,manager,admin")
+TWO_FACTOR_WEBAUTHN_RP_NAME = os.environ.get("TWO_FACTOR_WEBAUTHN_RP_NAME", "Webcare inbox")
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # never "trust this computer": desks are shared
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Webcare inbox")
+
+AXES_FAILURE_LIMIT = int(os.environ.get("WEBCARE_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("WEBCARE_LOCKOUT_MINUTES", "30")))
+# Each parameter on its own: five failures for one username lock that username from every address,
+# five from one address lock that address for every username.
+AXES_LOCKOUT_PARAMETERS = env_list("WEBCARE_LOCKOUT_BY", "username,ip_address")
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_USERNAME_CALLABLE = "security.lockout.attempted_username"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address: REMOTE_ADDR, unless the app runs behind this many reverse proxies that set
+# X-Forwarded-For (trusting that header without a proxy would let anyone pick their address).
+WEBCARE_PROXY_COUNT = int(os.environ.get("WEBCARE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
+
+# Single sign-on with the municipality's identity provider (OpenID Connect), off unless configured.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")  # the ID token's "iss", checked when set
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# The identity provider's group names for our roles: "agent=KCC-medewerkers,admin=Webcare-beheer".
+# A role not named here is matched by its own name (a group called "agent" gives the agent role).
+OIDC_ROLE_GROUPS = env_list("OIDC_ROLE_GROUPS", "")
+# Where the identity provider enforces its own second factor (as municipal ones do), an SSO login
+# counts as two-factor; set 0 to ask for our own TOTP on top.
+OIDC_MFA_TRUSTED = env_bool("OIDC_MFA_TRUSTED", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("security.oidc.RoleClaimsBackend")
+
+# Sessions: at most a working day, and ended after WEBCARE_SESSION_IDLE_MINUTES without activity
+# (the live refresh of a page left open does not count). The cookie dies with the browser.
+WEBCARE_SESSION_HOURS = float(os.environ.get("WEBCARE_SESSION_HOURS", "10"))
+if not 0 < WEBCARE_SESSION_HOURS <= 12:
+    raise ImproperlyConfigured("WEBCARE_SESSION_HOURS must be more than 0 and at most 12 (a working day).")
+SESSION_COOKIE_AGE = int(WEBCARE_SESSION_HOURS * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+WEBCARE_SESSION_IDLE_MINUTES = float(os.environ.get("WEBCARE_SESSION_IDLE_MINUTES", "30"))
+
+# A strict Content-Security-Policy: scripts only from our own origin (a nonce for any inline script
+# that must exist; none does), no eval (htmx runs with allowEval off), nothing framed.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "security.views.csrf_failure"
+
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP inside
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # The reverse proxy's header that says the browser used HTTPS: "HTTP_X_FORWARDED_PROTO=https"
+    # (nginx, Traefik, most load balancers); empty when the app terminates TLS itself.
+    _proxy_ssl = os.environ.get("SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO=https")
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl.split("=", 1)) if "=" in _proxy_ssl else None
+
+# AVG: how long conversations are kept after closing before their personal data is pseudonymised
+# (README "Retention": the selectielijst's 1 year for handled questions and reports, plus a margin
+# for follow-ups), and how long raw platform payloads and webhook bodies are kept at all.
+WEBCARE_RETENTION_DAYS = int(os.environ.get("WEBCARE_RETENTION_DAYS", "400"))
+WEBCARE_RAW_RETENTION_DAYS = int(os.environ.get("WEBCARE_RAW_RETENTION_DAYS", "30"))
+# The personal-data guard on public replies (inbox/personal_data.py) ignores these: the
+# municipality's own published contact details, e.g. "Stadsplateau 1 3521 AZ,030 286 00 00".
+WEBCARE_PERSONAL_DATA_IGNORE = env_list("WEBCARE_PERSONAL_DATA_IGNORE", "")

@@ -13,10 +13,13 @@ def favicon(request):
 
 
 urlpatterns = [
+    # First: the login (and the admin's login) are the two-step one in security/.
+    path("", include("security.urls")),
     path("", include("inbox.urls")),
     path("", include("reports.urls")),
     path("", include("channels.urls")),
     path("", include("triage.urls")),
+    path("", include("privacy.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -57,14 +57,23 @@ def signature_ok(body: bytes, header: str, app_secret: str) -> bool:
     return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
 
 
-def delivery_store(*, body: bytes, account: Account) -> tuple[WebhookDelivery, bool]:
-    """Store a checked delivery once; enqueue its processing after commit. Returns (delivery, new)."""
+def delivery_store(
+    *, body: bytes, account: Account, pages: list[str] | None = None
+) -> tuple[WebhookDelivery, bool]:
+    """Store a checked delivery once; enqueue its processing after commit. Returns (delivery, new).
+
+    `pages`: the page ids whose own app secret signed it (default: the account's); only their
+    entries are ingested."""
     digest = hashlib.sha256(body).hexdigest()
     text = storable_text(body.decode("utf-8", errors="backslashreplace"))
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
-                platform="facebook", digest=digest, account=account, body=text
+                platform="facebook",
+                digest=digest,
+                account=account,
+                body=text,
+                pages=pages or [account.handle],
             )
     except IntegrityError:
         return WebhookDelivery.objects.get(platform="facebook", digest=digest), False
@@ -99,7 +108,8 @@ def process_delivery(delivery_id: int) -> str:
     try:
         payload = json.loads(delivery.body)
         created = 0
-        for account, items in _items_per_account(payload):
+        pages = set(delivery.pages) or ({delivery.account.handle} if delivery.account else set())
+        for account, items in _items_per_account(payload, pages):
             created += messages_ingest(account_id=account.pk, items=items, cursor=None).created
     except Exception as exc:
         logger.exception("Webhook delivery %s failed; polling will catch up", delivery_id)
@@ -114,11 +124,17 @@ def process_delivery(delivery_id: int) -> str:
     return f"ok: {created} new"
 
 
-def _items_per_account(payload):
+def _items_per_account(payload, pages: set[str]):
     entries = payload.get("entry") if isinstance(payload, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
             logger.warning("Skipped a malformed webhook entry")
+            continue
+        if str(entry.get("id", "")) not in pages:
+            logger.warning(
+                "Webhook entry for page %r not signed with its own secret; ignored",
+                str(entry.get("id", ""))[:50],
+            )
             continue
         account = facebook_accounts().filter(handle=str(entry.get("id", ""))).first()
         if account is None:

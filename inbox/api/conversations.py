@@ -84,6 +84,8 @@ class ReplyIn(Schema):
     text: str
     # The id of the newest message the writer saw: refused (409) if the citizen wrote since.
     last_seen_message_id: int | None = None
+    # A public reply naming personal data (BSN, phone, ...) is refused (422) unless this is true.
+    confirm_personal_data: bool = False
 
 
 class NoteIn(Schema):
@@ -164,6 +166,7 @@ def reply_to_conversation(request, conversation_id: int, payload: ReplyIn):
         user=request.user,
         text=payload.text,
         last_seen_message_id=payload.last_seen_message_id,
+        confirmed_personal_data=payload.confirm_personal_data,
     )
     return Status(201, message)
 

@@ -34,6 +34,16 @@ class OutdatedThread(ServiceError):
     pass
 
 
+class PersonalDataInPublicReply(ServiceError):
+    """A public reply names personal data (a BSN, a phone number, ...): refused until the writer
+    confirms, or sends it privately where the platform allows."""
+
+    def __init__(self, message: str, *, findings, private_possible: bool):
+        super().__init__(message)
+        self.findings = findings
+        self.private_possible = private_possible
+
+
 def person_name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()
 

@@ -16,6 +16,7 @@ from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
 from .base import conversation_lock, event_append, state_change
 from .case_links import cases_link_named
+from .exposure import exposure_flag
 from .media import attachments_register
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
         kind = Event.Kind.REOPENED if conversation.state == State.CLOSED else Event.Kind.CITIZEN_WROTE
         state_change(conversation, State.OPEN, kind=kind, message=item.platform_id)
         conversation.due_at = deadlines.due_at(item.created_at, urgent=conversation.priority > 0)
+    exposure_flag(conversation=conversation, message=message)
     conversation.save()
     if not item.outbound:
         # A message naming a known case number links its conversation to that case.

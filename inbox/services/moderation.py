@@ -5,6 +5,7 @@ from django.db import transaction
 
 from ..models import Event, Message
 from .base import conversation_lock, event_append
+from .exposure import exposure_recheck
 
 
 @transaction.atomic
@@ -21,5 +22,6 @@ def comment_hidden_record(*, message_id: int, user: AbstractBaseUser, hidden: bo
         message=message.pk,
         platform_id=message.platform_id,
     )
+    exposure_recheck(conversation=conversation)
     conversation.save()
     return message

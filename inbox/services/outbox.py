@@ -20,10 +20,19 @@ from django.utils.translation import gettext as _
 from ..incoming import storable_text
 from ..models import Event, Message
 from ..permissions import require_holder
+from ..personal_data import personal_data_find
 from ..placeholders import placeholders_fill, placeholders_left
 from ..platforms import reply_rules
 from ..workflow import SEND_TRANSITIONS, TODO_STATES, SendStatus, State
-from .base import OutdatedThread, ReplyInvalid, ServiceError, conversation_lock, event_append, state_change
+from .base import (
+    OutdatedThread,
+    PersonalDataInPublicReply,
+    ReplyInvalid,
+    ServiceError,
+    conversation_lock,
+    event_append,
+    state_change,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +56,7 @@ def reply_queue(
     private: bool = False,
     last_seen_message_id: int | None = None,
     confirmed_newer: bool = False,
+    confirmed_personal_data: bool = False,
 ) -> Message:
     """Save a reply as queued and have a task send it after commit.
 
@@ -55,6 +65,9 @@ def reply_queue(
     citizen wrote after it, the reply is refused (it may no longer fit) unless the writer confirms
     they read the new message (`confirmed_newer`); the writer keeps their text either way.
     Placeholders are filled from the conversation as it is now; one left unfilled refuses the reply.
+    A PUBLIC reply that names personal data (BSN, phone, e-mail, IBAN, postcode and house number,
+    licence plate) is refused unless the writer confirms it (`confirmed_personal_data`); the
+    refusal says whether it can go as a private message instead.
     """
     conversation = conversation_lock(conversation_id)
     if last_seen_message_id is not None and not confirmed_newer:
@@ -93,6 +106,17 @@ def reply_queue(
     require_holder(
         user, conversation, refusal=_("%(name)s is working on this conversation; only they can reply.")
     )
+    if not (conversation.is_private or private_target or confirmed_personal_data):
+        if findings := personal_data_find(text):
+            raise PersonalDataInPublicReply(
+                _(
+                    "This public reply contains personal data (%(kinds)s); everyone can read it. "
+                    "Send it as a private message, remove it, or confirm that it may be public."
+                )
+                % {"kinds": ", ".join(dict.fromkeys(str(f.label) for f in findings))},
+                findings=findings,
+                private_possible=bool(rules.private_reply_target(conversation)),
+            )
     if conversation.assignee_id is None:
         conversation.assignee = user
         event_append(conversation, kind=Event.Kind.CLAIMED, actor=user)

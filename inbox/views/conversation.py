@@ -23,7 +23,7 @@ from ..selectors.conversation import (
     handover_candidates,
     holder_is_away,
 )
-from ..services.base import OutdatedThread, ServiceError
+from ..services.base import OutdatedThread, PersonalDataInPublicReply, ServiceError
 from ..services.claims import (
     conversation_assign,
     conversation_claim,
@@ -160,7 +160,7 @@ def close_next(request, pk: int):
 def reply(request, pk: int):
     conversation = workable_conversation_or_403(request, pk)
     form = ReplyForm(request.POST)
-    error = ""
+    error, personal_data = "", None
     if form.is_valid():
         try:
             reply_queue(
@@ -170,9 +170,14 @@ def reply(request, pk: int):
                 private=form.cleaned_data["private"],
                 last_seen_message_id=form.cleaned_data["last_seen"],
                 confirmed_newer=form.cleaned_data["confirm_newer"],
+                confirmed_personal_data=form.cleaned_data["confirm_personal_data"],
             )
         except OutdatedThread as exc:
             error, status = str(exc), 409
+        except PersonalDataInPublicReply as exc:
+            # Nothing queued: the writer sees what was found and chooses (privately, edit, confirm).
+            # 422, not 409: a 409 is the stale-thread refusal, which static/js/reply_guard.js answers.
+            error, status, personal_data = str(exc), 422, exc
         except ServiceError as exc:
             error, status = str(exc), 422
     else:
@@ -181,9 +186,13 @@ def reply(request, pk: int):
         return _after_action(request, pk)
     outdated = status == 409
     if request.htmx:
-        response = render(request, "inbox/_flash.html", {"error": error, "outdated": outdated}, status=status)
+        template = "inbox/_reply_personal_data.html" if personal_data else "inbox/_flash.html"
+        context = {"error": error, "outdated": outdated, "personal_data": personal_data}
+        response = render(request, template, context, status=status)
         return reswap(retarget(response, "#reply-errors"), "innerHTML")
-    context = _conversation_context(request, conversation, form=form, reply_error=error, outdated=outdated)
+    context = _conversation_context(
+        request, conversation, form=form, reply_error=error, outdated=outdated, personal_data=personal_data
+    )
     return render(request, "inbox/conversation.html", context, status=status)
 
 

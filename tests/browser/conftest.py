@@ -96,10 +96,31 @@ def eager_celery():
         app.conf.task_always_eager = previous
 
 
-def login(page: Page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login form and wait for the queue."""
+def login(page: Page, live_server, username: str, password: str = PASSWORD, totp_key: str | None = None) -> None:
+    """Log in through the two-step login form and wait for the queue.
+
+    `totp_key`: the hex key of the user's TOTP device; the code is computed here, as the
+    authenticator app would, and typed into the second step.
+    """
     page.goto(live_server.url + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").click()
+    page.locator("#id_auth-username").fill(username)
+    page.locator("#id_auth-password").fill(password)
+    page.locator("form.login-form button[type=submit]").click()
+    if totp_key is not None:
+        page.locator("#id_token-otp_token").fill(totp_code(totp_key))
+        page.locator("form.login-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/queue/$"))
+
+
+def totp_code(hex_key: str, at: float | None = None) -> str:
+    """The six-digit TOTP code (RFC 6238: HMAC-SHA1, 30-second steps) for a django-otp device key."""
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"

@@ -58,7 +58,12 @@ def test_a_cookie_session_needs_the_csrf_token_and_then_works(api, live_server, 
     assert login_page.status_code == 200
     browser.post(
         f"{live_server.url}/accounts/login/",
-        data={"username": "agent", "password": PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        data={
+            "login_view-current_step": "auth",
+            "auth-username": "agent",
+            "auth-password": PASSWORD,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
         headers={"Referer": f"{live_server.url}/accounts/login/"},
         timeout=10,
     )

@@ -32,7 +32,11 @@ def test_login_page_is_dutch_and_logs_in(client, agent):
     page = client.get("/accounts/login/")
     assert "Inloggen" in page.content.decode()
 
-    response = client.post("/accounts/login/", {"username": "agent", "password": PASSWORD})
+    # The two-step login (django-two-factor-auth): a user without a second factor is in after step one.
+    response = client.post(
+        "/accounts/login/",
+        {"login_view-current_step": "auth", "auth-username": "agent", "auth-password": PASSWORD},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("inbox:queue")
 

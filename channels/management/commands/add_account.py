@@ -72,6 +72,7 @@ class Command(BaseCommand):
         config = {"rate_per_minute": options["rate"], "initial": options["initial"]}
         try:
             account, created = account_connect(
+                audit_via="command",
                 platform=options["platform"],
                 handle=handle,
                 team_slug=options["team"],
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             interval = 60  # X's mention limits (see README) allow a poll a minute, not every few seconds
         try:
             account, created = account_connect(
+                audit_via="command",
                 platform="x",
                 handle=handle,
                 team_slug=options["team"],
@@ -138,6 +140,7 @@ class Command(BaseCommand):
                 credentials[option] = options[option].strip()
         try:
             account, created = account_connect(
+                audit_via="command",
                 platform="facebook",
                 handle=page_id,
                 team_slug=options["team"],

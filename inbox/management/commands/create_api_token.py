@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ...services.api_tokens import api_token_create
+from ...services.api_tokens import api_token_issue
 
 
 class Command(BaseCommand):
@@ -17,4 +17,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user {options['username']!r}.")
-        self.stdout.write(api_token_create(user=user, name=options["name"]))
+        _token, key = api_token_issue(user=user, name=options["name"], via="command")
+        self.stdout.write(key)

@@ -1,0 +1,40 @@
+"""Reading settings from the environment: flags, lists, key=value maps and per-platform seconds,
+each refusing a malformed value with the variable's name (ImproperlyConfigured)."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_map(name: str, default: str = "") -> dict[str, str]:
+    """`key=value,key=value` (values may contain `=`, e.g. URLs with a query) as a dict."""
+    pairs = [item.split("=", 1) for item in env_list(name, default)]
+    bad = [pair[0] for pair in pairs if len(pair) != 2 or not pair[0].strip()]
+    if bad:
+        raise ImproperlyConfigured(f"{name}: write it as key=value,key=value (not {bad[0]!r}).")
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def env_seconds_per_platform(name: str) -> dict[str, float]:
+    """ "90" (every platform) or "x=60,facebook=120" (per platform) → {"*": 90.0} / {"x": 60.0, ...}."""
+    seconds = {}
+    for item in env_list(name, ""):
+        platform, _, value = item.rpartition("=")
+        try:
+            seconds[platform.strip() or "*"] = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not seconds (90, or x=60,facebook=120)"
+            ) from None
+    return seconds
