@@ -147,3 +147,15 @@ def attachments_pending_ids(*, older_than_seconds: int = 300, limit: int = 200) 
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def attachments_remove(*, conversation_id: int) -> int:
+    """Delete a conversation's photos and videos, files and rows (erasure, retention): they are the
+    citizen's personal data as much as their words. Files first, so no row points at nothing."""
+    attachments = list(Attachment.objects.filter(message__conversation_id=conversation_id))
+    for attachment in attachments:
+        for stored in (attachment.file.name, attachment.thumbnail.name):
+            if stored:
+                default_storage.delete(stored)
+    Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    return len(attachments)
