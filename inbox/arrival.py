@@ -4,10 +4,18 @@ Triage registers its suggester here (triage/apps.py), the way channels/ register
 in `platforms.py`: inbox calls the hook and applies what it decides (priority, team), so inbox
 never imports triage and triage never writes inbox rows. Reports registers a late-arrival hook:
 a message whose platform time lies in a day already over changes that day's figures.
+
+Ingest hands a poll page's new conversations over together (`arrival_decide`). A hook may also
+register a form that takes them all at once (`many`), to load what it needs once per page and
+write its own rows in bulk; without one, the hook is called per conversation as before. Either
+way, what a hook loads through `arrival_memo` (its rules, say) is loaded once per page and afresh
+for the next one, so a change an admin makes applies from the next page on, in every process.
 """
 
 import datetime as dt
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +31,18 @@ class ArrivalDecision:
 
 
 ArrivalHook = Callable[[Any, str], ArrivalDecision]
+# (conversation, text) pairs in, one decision per pair out, in the same order.
+ArrivalBatchHook = Callable[[Sequence[tuple[Any, str]]], list[ArrivalDecision]]
 _hooks: list[ArrivalHook] = []
+_many: dict[ArrivalHook, ArrivalBatchHook] = {}
+_batch = threading.local()
 
 
-def register_arrival_hook(hook: ArrivalHook) -> None:
+def register_arrival_hook(hook: ArrivalHook, *, many: ArrivalBatchHook | None = None) -> None:
     if hook not in _hooks:
         _hooks.append(hook)
+    if many is not None:
+        _many[hook] = many
 
 
 def arrival_hooks() -> list[ArrivalHook]:
@@ -48,3 +62,46 @@ def register_late_arrival_hook(hook: LateArrivalHook) -> None:
 
 def late_arrival_hooks() -> list[LateArrivalHook]:
     return list(_late_hooks)
+
+
+@contextmanager
+def arrival_batch() -> Iterator[None]:
+    """Hooks called inside it share what `arrival_memo` loads (one page's arrivals)."""
+    outermost = getattr(_batch, "memo", None) is None
+    if outermost:
+        _batch.memo = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            _batch.memo = None
+
+
+def arrival_memo(key: str, load: Callable[[], Any]) -> Any:
+    """`load()`, once per batch of arrivals for each key (every time outside one)."""
+    memo = getattr(_batch, "memo", None)
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def arrival_decide(arrivals: Sequence[tuple[Any, str]]) -> list[list[ArrivalDecision]]:
+    """Every registered hook's decision for each (conversation, text), in registration order."""
+    decided: list[list[ArrivalDecision]] = [[] for _ in arrivals]
+    if not arrivals:
+        return decided
+    with arrival_batch():
+        for hook in arrival_hooks():
+            many = _many.get(hook)
+            decisions = (
+                many(arrivals) if many else [hook(conversation, text) for conversation, text in arrivals]
+            )
+            if len(decisions) != len(arrivals):
+                raise ValueError(
+                    f"Arrival hook {hook!r} decided {len(decisions)} of {len(arrivals)} arrivals"
+                )
+            for found, decision in zip(decided, decisions, strict=True):
+                found.append(decision)
+    return decided

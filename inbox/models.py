@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
 from .personal_data import KIND_LABELS
-from .workflow import SendStatus, State
+from .workflow import TAKE_NEXT_STATES, TODO_STATES, SendStatus, State
+
+# How much of the newest inbound message a queue row shows.
+PREVIEW_LENGTH = 180
+# The queue's order: most urgent first, then the one due soonest, then the one the citizen started
+# first (by the platform's time). The partial
+# indexes below hold the open conversations in exactly this order (ADR 0014).
+QUEUE_ORDER = ("-priority", "due_at", "started_at", "pk")
+_QUEUE_INDEX_FIELDS = ["-priority", "due_at", "started_at", "id"]
 
 # Fetched this long after the platform time: worth telling the reader ("opgehaald 3 dagen later").
 LATE_FETCH = dt.timedelta(hours=1)
@@ -148,9 +156,38 @@ class Conversation(models.Model):
     # When its personal data was removed (an erasure request, or the retention period): counts,
     # dates, states and the case number stay; names, handles and texts are gone.
     pseudonymised_at = models.DateTimeField(null=True, blank=True)
+    # What a queue row shows, kept by the services in the transaction that changes it (ADR 0014),
+    # so the queue never reads the messages: how many there are, the newest inbound one's time and
+    # first characters, and when anything last happened (a timeline event or a message).
+    message_count = models.PositiveIntegerField(default=0)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    preview = models.CharField(max_length=PREVIEW_LENGTH, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
+            # The queue in its order, open conversations only: a page is the first rows of this index.
+            models.Index(
+                fields=_QUEUE_INDEX_FIELDS, condition=Q(state__in=TODO_STATES), name="conv_queue_open_idx"
+            ),
+            # What "take next" may hand out, in the same order: claimed rows leave this index.
+            models.Index(
+                fields=_QUEUE_INDEX_FIELDS,
+                condition=Q(state__in=TAKE_NEXT_STATES, assignee__isnull=True),
+                name="conv_queue_free_idx",
+            ),
+            # One team's queue (a wijkbureau, the team filter) in the same order.
+            models.Index(
+                fields=["team", *_QUEUE_INDEX_FIELDS],
+                condition=Q(state__in=TODO_STATES),
+                name="conv_queue_team_idx",
+            ),
+            # Overdue open conversations, counted up to a limit.
+            models.Index(fields=["due_at"], condition=Q(state__in=TODO_STATES), name="conv_queue_due_idx"),
+            # A team's newest change: the live queue's version for a wijkbureau.
+            models.Index(fields=["team", "updated_at"], name="conv_team_updated_idx"),
+            # A contact's earlier conversations, newest first (the conversation page).
+            models.Index(fields=["contact", "-last_message_at"], name="conv_contact_history_idx"),
             models.Index(fields=["state", "priority", "due_at"], name="conv_queue_idx"),
             models.Index(fields=["account", "thread_key"], name="conv_thread_idx"),
             models.Index(fields=["state", "closed_at"], name="conv_closed_idx"),

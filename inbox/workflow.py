@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from webcare.transitions import TransitionNotAllowed, Transitions
 
-__all__ = ["SEND_TRANSITIONS", "TODO_STATES", "TRANSITIONS", "SendStatus", "State", "TransitionNotAllowed"]
+__all__ = [
+    "SEND_TRANSITIONS",
+    "TAKE_NEXT_STATES",
+    "TODO_STATES",
+    "TRANSITIONS",
+    "SendStatus",
+    "State",
+    "TransitionNotAllowed",
+]
 
 
 class State(models.TextChoices):
@@ -19,6 +27,8 @@ class State(models.TextChoices):
 
 # Work still to be done: what the queue shows and what counts as backlog.
 TODO_STATES = (State.NEW, State.OPEN, State.ESCALATED)
+# What "take next" hands out, when nobody holds it: an escalation waits for the adviser.
+TAKE_NEXT_STATES = (State.NEW, State.OPEN)
 
 TRANSITIONS: dict[str, set[str]] = {
     State.NEW: {State.OPEN, State.ANSWERED, State.CLOSED, State.ESCALATED},

@@ -100,11 +100,21 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache, so nothing cached by one test leaks into the next."""
+def _fresh_cache(settings):
+    """Each test starts with an empty cache, so nothing cached by one test leaks into the next.
+
+    Local memory is cleared. A shared Redis (REDIS_URL) is never flushed, since other runs and the
+    broker use it too: each test gets a key prefix of its own instead, which processes a test starts
+    can be given as CACHE_KEY_PREFIX to share its cache.
+    """
     from django.core.cache import cache
 
-    cache.clear()
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("RedisCache"):
+        prefix = f"webcare-test-{uuid.uuid4().hex[:12]}"
+        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    else:
+        cache.clear()
 
 
 # --- People and teams ---------------------------------------------------------------------------

@@ -48,6 +48,11 @@ def interpolated(value: str) -> str:
     return re.sub(r"\$\{[^}]*\}", "placeholder", value)
 
 
+def with_defaults(value: str) -> str:
+    """A value as compose interpolates it when nothing is set: ${NAME:-default} → default."""
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", value)
+
+
 def dockerfile_instructions() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, with continuation lines joined and comments dropped."""
     text = (ROOT / "Dockerfile").read_text()
@@ -101,7 +106,24 @@ def test_web_runs_gunicorn_on_the_wsgi_application():
     argv = command("web")
     assert argv[:2] == ["gunicorn", "webcare.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8000"
-    assert "8000:8000" in service("web")["ports"]
+    assert with_defaults(argv[argv.index("--workers") + 1]) == "3"
+    assert [with_defaults(port) for port in service("web")["ports"]] == ["8000:8000"]
+
+
+def test_compose_shows_how_to_run_more_of_each():
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "--scale web=3 --scale worker=4" in text
+    assert any(arg.startswith("--concurrency=${WORKER_CONCURRENCY:-") for arg in command("worker"))
+    # Each scaled web container takes its own host port from a range.
+    assert service("web")["ports"] == ["${WEB_PORTS:-8000}:8000"]
+
+
+def test_processes_share_one_cache_in_redis_apart_from_the_broker():
+    for name in APP_SERVICES:
+        env = environment(name)
+        cache, broker = urlsplit(env["REDIS_CACHE_URL"]), urlsplit(env["REDIS_URL"])
+        assert (cache.hostname, cache.port) == (broker.hostname, broker.port), name
+        assert cache.path != broker.path, name
 
 
 def test_worker_runs_a_celery_worker_for_the_webcare_app():
@@ -211,6 +233,7 @@ def test_settings_read_the_variables_compose_sets():
     settings = (ROOT / "webcare" / "settings.py").read_text()
     read_by_name = (
         "REDIS_URL",
+        "REDIS_CACHE_URL",
         "SECRET_KEY",
         "FIELD_ENCRYPTION_KEY",
         "ALLOWED_HOSTS",

@@ -9,6 +9,6 @@ class TriageConfig(AppConfig):
     def ready(self):
         from inbox.arrival import register_arrival_hook
 
-        from .services import conversation_triage_on_arrival
+        from .services import conversation_triage_on_arrival, conversations_triage_on_arrival
 
-        register_arrival_hook(conversation_triage_on_arrival)
+        register_arrival_hook(conversation_triage_on_arrival, many=conversations_triage_on_arrival)

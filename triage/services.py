@@ -31,12 +31,14 @@ def routing_values(current: dict, uncertain: list) -> tuple[str, str | None]:
 # --- On arrival ---------------------------------------------------------------------------------
 
 
-def conversation_triage_on_arrival(conversation: Conversation, text: str) -> ArrivalDecision:
+def conversation_triage_on_arrival(
+    conversation: Conversation, text: str, *, rows: list | None = None
+) -> ArrivalDecision:
     """Inbox's arrival hook: suggest type, category, urgent, escalate and wijk for a new conversation
     and pick its team by the routing rules.
 
     Runs inside ingest's transaction on the conversation it just created. Triage keeps its own
-    row (the suggestions); inbox applies the decision (an urgent one gets priority 1 and the short
+    row (the suggestions; added to `rows` instead of saved, when given); inbox applies the decision (an urgent one gets priority 1 and the short
     deadline, the agent can undo that) and puts it in the "conversation started" event's data, so
     the timeline shows the suggestions and the routing from the first entry.
     """
@@ -48,13 +50,14 @@ def conversation_triage_on_arrival(conversation: Conversation, text: str) -> Arr
             "Triage failed for conversation %s; it is routed without suggestions", conversation.pk
         )
         suggestion = Suggestion(type="", category="", urgent=False, escalate=False, wijk=None)
-    ConversationTriage.objects.create(
+    triage = ConversationTriage(
         conversation=conversation,
         text=text[:10000],
         to=to[:200],
         suggested=suggestion.as_dict(),
         reasons=suggestion.reasons,
     )
+    triage.save() if rows is None else rows.append(triage)
     category, wijk = routing_values(suggestion.as_dict(), suggestion.reasons.get("uncertain", []))
     team, rule = routed_team(conversation=conversation, category=category, wijk=wijk, text=text)
     return ArrivalDecision(
@@ -66,6 +69,15 @@ def conversation_triage_on_arrival(conversation: Conversation, text: str) -> Arr
             "routing_rule": rule.name if rule else "",
         },
     )
+
+
+def conversations_triage_on_arrival(arrivals) -> list[ArrivalDecision]:
+    """The arrival hook for a page of new conversations at once: the same decisions, the triage rows
+    inserted together (inbox calls it with the page's (conversation, text) pairs)."""
+    rows: list[ConversationTriage] = []
+    decisions = [conversation_triage_on_arrival(c, text, rows=rows) for c, text in arrivals]
+    ConversationTriage.objects.bulk_create(rows)
+    return decisions
 
 
 # --- Agents' decisions --------------------------------------------------------------------------

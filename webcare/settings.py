@@ -207,6 +207,21 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {"task": "privacy.tasks.retention_run", "schedule": crontab(hour=3, minute=15)},
 }
 
+# Django's cache: with REDIS_URL, Redis (django's own RedisCache), shared by every web process and
+# worker, so nothing cached (the dashboard's figures) is per process; REDIS_CACHE_URL may point it
+# at another database than the broker's. Without Redis, local memory: the embedded default, one
+# web process. Keys carry a prefix; the cache is never cleared (clear() would flush the whole
+# Redis database, the broker's queues with it when they share one).
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "webcare"),
+        }
+    }
+
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
 FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_GRAPH_VERSION = os.environ.get("FACEBOOK_GRAPH_VERSION", "23.0").lstrip("v")

@@ -1,17 +1,71 @@
-"""Reads for the shared queue: its order, filters, rows, counts and the version token of the live page."""
+"""Reads for the shared queue: its order, filters, pages, counts and the version token of the live page.
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+At scale (ADR 0014) a page is the first rows of a partial index that holds the open conversations in
+queue order (`conv_queue_open_idx`); the next page starts after the last row shown (a keyset cursor),
+never at an offset; counts stop at a limit; a row's message count and preview are columns of the
+conversation, kept by the services; and only the columns a row shows are read.
+"""
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
-from ..models import Message, Team
+from ..models import QUEUE_ORDER, Conversation, Team
 from ..permissions import visible_conversations
 from ..workflow import TODO_STATES
 
-# Most urgent first, then the one due soonest, then the oldest.
-QUEUE_ORDER = ("-priority", "due_at", "started_at", "pk")
 QUEUE_FILTERS = ("all", "mine", "unassigned", "team")
-PREVIEW_LENGTH = 180
+QUEUE_PAGE_SIZE = 50
+# Counts stop here: beyond it a page says "more than 50", which costs no count of the whole queue.
+COUNT_LIMIT = 50
+# The columns a queue row shows (the page, the API); nothing else is read. The triage badges read
+# the suggestion and the agents' decisions of the conversation's triage row.
+ROW_COLUMNS = (
+    "id",
+    "state",
+    "priority",
+    "due_at",
+    "started_at",
+    "created_at",
+    "last_message_at",
+    "last_activity_at",
+    "first_response_at",
+    "is_private",
+    "message_count",
+    "preview",
+    "personal_data_exposed",
+    "account__id",
+    "account__platform",
+    "account__handle",
+    "contact__id",
+    "contact__name",
+    "contact__handle",
+    "team__id",
+    "team__name",
+    "team__slug",
+    "assignee__id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "triage__id",
+    "triage__conversation",
+    "triage__suggested",
+    "triage__decided",
+)
+
+
+class InvalidCursor(ValueError):
+    """A `next` cursor this queue did not hand out."""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Conversation]
+    next: str  # where the next page starts; "" when this is the last one
 
 
 def queue_base(*, user, filter_name: str = "all", team_slug: str = "") -> QuerySet:
@@ -26,42 +80,122 @@ def queue_base(*, user, filter_name: str = "all", team_slug: str = "") -> QueryS
 
 
 def queue_queryset(*, user, filter_name: str = "all", team_slug: str = "") -> QuerySet:
-    """The queue in order, with what a row shows, in one query whatever its length."""
-    latest_inbound = Message.objects.filter(
-        conversation=OuterRef("pk"), direction=Message.Direction.INBOUND
-    ).order_by("-created_at", "-pk")
+    """The queue in order, with what a row shows and nothing more, in one query whatever its length."""
     return (
         queue_base(user=user, filter_name=filter_name, team_slug=team_slug)
         .select_related("account", "contact", "team", "assignee", "triage")
-        .annotate(
-            preview=Subquery(latest_inbound.annotate(p=Substr("text", 1, PREVIEW_LENGTH)).values("p")[:1]),
-            message_count=Count("messages"),
-            overdue=ExpressionWrapper(Q(due_at__lt=timezone.now()), output_field=BooleanField()),
-        )
+        .only(*ROW_COLUMNS)
+        .annotate(overdue=ExpressionWrapper(Q(due_at__lt=timezone.now()), output_field=BooleanField()))
         .order_by(*QUEUE_ORDER)
     )
 
 
-def queue_conversations(*, user, filter_name: str = "all", team_slug: str = "", limit: int = 200) -> list:
-    return list(queue_queryset(user=user, filter_name=filter_name, team_slug=team_slug)[:limit])
+def queue_page(
+    *,
+    user,
+    filter_name: str = "all",
+    team_slug: str = "",
+    after: str = "",
+    offset: int = 0,
+    size: int = QUEUE_PAGE_SIZE,
+) -> QueuePage:
+    """`size` rows of the queue starting after the cursor `after` (from the start without one), and
+    the cursor of the page after them. One query for a first page; one more for each priority the
+    page crosses into. `offset` (the API's old page numbers) skips rows the slow way instead."""
+    queryset = queue_queryset(user=user, filter_name=filter_name, team_slug=team_slug)
+    if after:
+        rows: list[Conversation] = []
+        for part in _after(queue_cursor_decode(after)):
+            rows += queryset.filter(part)[: size + 1 - len(rows)]
+            if len(rows) > size:
+                break
+    else:
+        rows = list(queryset[offset : offset + size + 1])
+    if len(rows) > size:
+        return QueuePage(rows=rows[:size], next=queue_cursor(rows[size - 1]))
+    return QueuePage(rows=rows, next="")
+
+
+def _after(position: tuple) -> list[Q]:
+    """What comes after a row in queue order (-priority, due_at with the undated last, started_at,
+    pk), as parts in that order, each a range of the queue's index rather than a filter over it."""
+    priority, due_at, started_at, pk = position
+    later = Q(started_at__gt=started_at) | Q(started_at=started_at, pk__gt=pk)
+    if due_at is None:
+        return [
+            Q(priority=priority, due_at__isnull=True, started_at__gte=started_at) & later,
+            Q(priority__lt=priority),
+        ]
+    return [
+        # due_at >= the cursor's bounds the index scan; the rest drops the rows of that moment before it.
+        Q(priority=priority, due_at__gte=due_at) & (Q(due_at__gt=due_at) | later),
+        Q(priority=priority, due_at__isnull=True),
+        Q(priority__lt=priority),
+    ]
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _micros(moment: dt.datetime | None) -> str:
+    # Integer arithmetic: a float timestamp can be a microsecond off, and the cursor compares exactly.
+    return "" if moment is None else str((moment - _EPOCH) // _MICROSECOND)
+
+
+def _moment(micros: str) -> dt.datetime | None:
+    return _EPOCH + int(micros) * _MICROSECOND if micros else None
+
+
+def queue_cursor(row: Conversation) -> str:
+    """An opaque cursor pointing just after `row`."""
+    raw = f"{row.priority}.{_micros(row.due_at)}.{_micros(row.started_at)}.{row.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def queue_cursor_decode(cursor: str) -> tuple:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        priority, due_at, started_at, pk = raw.split(".")
+        position = (int(priority), _moment(due_at), _moment(started_at), int(pk))
+    except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError) as exc:
+        raise InvalidCursor("This cursor is not one the queue handed out.") from exc
+    if position[2] is None:
+        raise InvalidCursor("This cursor is not one the queue handed out.")
+    return position
 
 
 def queue_version(*, user, filter_name: str = "all", team_slug: str = "") -> str:
-    """A token that changes whenever the queue would render differently; one cheap query."""
+    """A token that changes whenever the queue would render differently: the newest change among
+    the conversations this user may see (one probe of an index on updated_at: the whole table's,
+    or per team for a wijkbureau) and the minute, so overdue markers appear without any change.
+
+    Every service saves the conversation it changes, so updated_at moves with each change; a
+    conversation leaving the queue is a change too. The filter does not narrow it: a change
+    elsewhere only costs one needless re-render.
+    """
     changed = visible_conversations(user).aggregate(latest=Max("updated_at"))["latest"]
-    count = queue_base(user=user, filter_name=filter_name, team_slug=team_slug).count()
-    # The minute makes "overdue" markers appear without any data changing.
     minute = timezone.now().strftime("%Y%m%d%H%M")
-    return f"{changed.timestamp() if changed else 0:.6f}-{count}-{minute}"
+    return f"{changed.timestamp() if changed else 0:.6f}-{minute}"
 
 
-def queue_counts(*, user) -> dict[str, int]:
+@dataclass(frozen=True)
+class Count:
+    """A count that stops at COUNT_LIMIT: `more` when there are more than `n`."""
+
+    n: int
+    more: bool
+
+
+def _count(queryset: QuerySet) -> Count:
+    n = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    return Count(n=min(n, COUNT_LIMIT), more=n > COUNT_LIMIT)
+
+
+def queue_counts(*, user) -> dict[str, Count]:
+    """What is to do and how much of it is overdue, each counted up to COUNT_LIMIT."""
     base = visible_conversations(user).filter(state__in=TODO_STATES)
-    now = timezone.now()
-    return {
-        "todo": base.count(),
-        "overdue": base.filter(due_at__lt=now).count(),
-    }
+    return {"todo": _count(base), "overdue": _count(base.filter(due_at__lt=timezone.now()))}
 
 
 def team_choices() -> list[Team]:

@@ -109,6 +109,6 @@ def cluster_members(*, user, conversation_ids) -> list[Conversation]:
         .filter(pk__in=conversation_ids, state__in=(State.NEW, State.OPEN))
         .filter(holder_q(user))
         .select_related("account", "contact")
-        .annotate(preview=Subquery(latest_inbound.values("text")[:1]))
+        .annotate(latest_text=Subquery(latest_inbound.values("text")[:1]))
         .order_by("started_at", "pk")
     )

@@ -2,12 +2,12 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ..models import Conversation, Event
+from ..models import QUEUE_ORDER, Conversation, Event
 from ..permissions import require_holder
-from ..selectors.queue import QUEUE_ORDER
-from ..workflow import TODO_STATES, State
+from ..workflow import TAKE_NEXT_STATES, State
 from .base import AlreadyClaimed, ServiceError, conversation_lock, event_append, person_name, state_change
 
 
@@ -50,18 +50,22 @@ def conversation_release(*, conversation_id: int, user: AbstractBaseUser) -> Con
     return conversation
 
 
+def free_in_queue_order(candidates: QuerySet) -> QuerySet:
+    """What "take next" may hand out of `candidates`, in queue order: exactly the condition and the
+    order of the partial index `conv_queue_free_idx`, so reading it is walking that index."""
+    return candidates.filter(assignee__isnull=True, state__in=TAKE_NEXT_STATES).order_by(*QUEUE_ORDER)
+
+
 @transaction.atomic
-def conversation_take_next(*, user: AbstractBaseUser, candidates) -> Conversation | None:
+def conversation_take_next(*, user: AbstractBaseUser, candidates: QuerySet) -> Conversation | None:
     """Claim the most urgent unassigned conversation of `candidates` (a queryset the user may see).
 
     Rows another agent is taking right now are skipped rather than waited for, so two agents
-    pressing "take next" at once never get the same conversation.
+    pressing "take next" at once never get the same conversation. PostgreSQL walks the free index
+    and locks the first row it can: nothing is sorted while locking, and claimed rows leave the index.
     """
     conversation = (
-        candidates.filter(assignee__isnull=True, state__in=TODO_STATES)
-        .order_by(*QUEUE_ORDER)
-        .select_for_update(skip_locked=True, of=("self",))
-        .first()
+        free_in_queue_order(candidates).select_for_update(skip_locked=True, of=("self",)).only("pk").first()
     )
     if conversation is None:
         return None

@@ -3,21 +3,25 @@ so the queue shows it and the agent can hide it (Facebook) and advise the citize
 
 from ..models import Conversation, Event, Message
 from ..personal_data import personal_data_kinds
-from .base import event_append
+from .base import event_build
 
 
-def exposure_flag(*, conversation: Conversation, message: Message) -> None:
-    """Called by ingest for each stored message, inside its transaction, the conversation locked
-    and saved by the caller afterwards. Private messages and our own posts are never flagged."""
+def exposure_flag(*, conversation: Conversation, message: Message) -> list[Event]:
+    """Called by ingest for each arriving message, before it is stored, the conversation locked and
+    saved by the caller afterwards; returns the timeline entry to insert with the page's (ingest
+    writes them in bulk). Private messages and our own posts are never flagged."""
     if message.direction != Message.Direction.INBOUND or conversation.is_private:
-        return
+        return []
     kinds = personal_data_kinds(message.text)
     if not kinds:
-        return
-    Message.objects.filter(pk=message.pk).update(personal_data=kinds)
+        return []
     message.personal_data = kinds
     conversation.personal_data_exposed = True
-    event_append(conversation, kind=Event.Kind.PERSONAL_DATA_EXPOSED, message=message.pk, kinds=kinds)
+    return [
+        event_build(
+            conversation, kind=Event.Kind.PERSONAL_DATA_EXPOSED, message=message.platform_id, kinds=kinds
+        )
+    ]
 
 
 def exposure_recheck(*, conversation: Conversation) -> None:

@@ -1,24 +1,49 @@
 """Ingest: platform items become messages in their conversations, with the poll cursor moved in
-the same transaction. Idempotent: unique on account + platform id, known ids are skipped."""
+the same transaction. Idempotent: unique on account + platform id, known ids are skipped.
+
+A poll page is ingested as a whole (ADR 0014): its known ids, threads, conversations and contacts
+are looked up in one query each, its new conversations are triaged together, and its messages and
+timeline events are inserted in bulk; the per-item rules (threading, reopening, answered outside
+the inbox) are the same as for one item (`message_store`, which monitoring uses).
+"""
 
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import deadlines
-from ..arrival import arrival_hooks, late_arrival_hooks
+from ..arrival import arrival_decide, late_arrival_hooks
 from ..incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
-from .base import conversation_lock, event_append, state_change
+from .base import event_build, message_counted, state_change_built
 from .case_links import cases_link_named
 from .exposure import exposure_flag
 
 logger = logging.getLogger(__name__)
+
+# What ingest may change on a conversation: written for the whole page in one statement.
+_CONVERSATION_FIELDS = [
+    "state",
+    "priority",
+    "team",
+    "due_at",
+    "first_response_at",
+    "closed_at",
+    "last_message_at",
+    "started_at",
+    "message_count",
+    "last_inbound_at",
+    "preview",
+    "last_activity_at",
+    "personal_data_exposed",
+    "updated_at",
+]
 
 
 @transaction.atomic
@@ -32,28 +57,20 @@ def messages_ingest(
     `cursor=None` (a webhook delivery) stores the items and leaves the account's poll state alone.
     """
     account = Account.objects.select_for_update().get(pk=account_id)
-    ids = {item.platform_id for item in items}
-    known = set(
-        Message.objects.filter(account=account, platform_id__in=ids).values_list("platform_id", flat=True)
-    )
-    created = opened = skipped = 0
-    seen: set[str] = set()
-    for item in sorted(items, key=lambda i: i.created_at):
-        if item.platform_id in known or item.platform_id in seen:
-            continue
-        seen.add(item.platform_id)
-        conversation, is_new = _conversation_for(account, item)
-        if conversation is None:
-            skipped += 1
-            continue
-        message_store(account, conversation, item)
-        created += 1
-        opened += is_new
+    page = _Page(account)
+    fresh = page.fresh_items(items)
+    page.resolve(fresh)
+    page.open_conversations()
+    for item in fresh:
+        conversation = page.target.get(item.platform_id)
+        if conversation is not None:
+            page.store(conversation, item)
+    page.write()
     result = IngestResult(
-        created=created,
-        duplicates=len(items) - created - skipped,
-        conversations_opened=opened,
-        skipped=skipped,
+        created=len(page.messages),
+        duplicates=len(items) - len(page.messages) - page.skipped,
+        conversations_opened=len(page.opened),
+        skipped=page.skipped,
     )
     if cursor is None:
         return result
@@ -72,76 +89,212 @@ def messages_ingest(
     return result
 
 
+@dataclass
+class _Page:
+    """One page of items on their way in: what they join, and the rows to write."""
+
+    account: Account
+    # platform id → the conversation the item goes to (only items that are stored).
+    target: dict[str, Conversation] = field(default_factory=dict)
+    # The items that open a conversation, with the conversation they open (not saved yet).
+    opened: list[tuple[IncomingMessage, Conversation]] = field(default_factory=list)
+    touched: dict[int, Conversation] = field(default_factory=dict)
+    messages: list[Message] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    skipped: int = 0
+    _parents: dict[str, int] = field(default_factory=dict)
+
+    def fresh_items(self, items: Sequence[IncomingMessage]) -> list[IncomingMessage]:
+        """The items not stored yet, oldest first, each once. One query answers both "is it known"
+        and "which conversation holds the message it replies to"."""
+        ids = {item.platform_id for item in items}
+        wanted = ids | {item.in_reply_to for item in items if item.in_reply_to}
+        stored = dict(
+            Message.objects.filter(account=self.account, platform_id__in=wanted).values_list(
+                "platform_id", "conversation_id"
+            )
+        )
+        self._parents = stored
+        fresh, seen = [], set()
+        for item in sorted(items, key=lambda i: i.created_at):
+            if item.platform_id in stored or item.platform_id in seen:
+                continue
+            seen.add(item.platform_id)
+            fresh.append(item)
+        return fresh
+
+    def resolve(self, fresh: list[IncomingMessage]) -> None:
+        """Decide for each item which conversation it joins, or that it opens one (or is skipped):
+        the one it replies to, else its thread's latest one; a closed one only within the reopen
+        window (the account's own posts join a closed one; they never open a conversation)."""
+        latest_by_thread: dict[str, int] = {}
+        threads = {item.thread_key for item in fresh}
+        for thread_key, pk in (
+            Conversation.objects.filter(account=self.account, thread_key__in=threads)
+            .order_by("pk")
+            .values_list("thread_key", "pk")
+        ):
+            latest_by_thread[thread_key] = pk
+        wanted = {self._parents[i.in_reply_to] for i in fresh if i.in_reply_to in self._parents}
+        wanted |= set(latest_by_thread.values())
+        # Locked in id order, so two pages touching the same conversations never deadlock.
+        locked = {
+            c.pk: c for c in Conversation.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+        }
+        reopen_after = timezone.now() - dt.timedelta(days=settings.INBOX_REOPEN_WINDOW_DAYS)
+        by_thread = {key: locked[pk] for key, pk in latest_by_thread.items() if pk in locked}
+        for item in fresh:
+            conversation = self.target.get(item.in_reply_to) if item.in_reply_to else None
+            if conversation is None and item.in_reply_to in self._parents:
+                conversation = locked.get(self._parents[item.in_reply_to])
+            if conversation is None:
+                conversation = by_thread.get(item.thread_key)
+            if conversation is not None and (
+                conversation.state != State.CLOSED or item.outbound or conversation.closed_at >= reopen_after
+            ):
+                self.target[item.platform_id] = conversation
+                continue
+            if item.outbound:
+                self.skipped += 1
+                continue
+            conversation = Conversation(
+                account=self.account,
+                thread_key=item.thread_key,
+                is_private=item.is_private,
+                team_id=self.account.team_id,
+                due_at=deadlines.due_at(item.created_at),
+                started_at=item.created_at,
+                last_message_at=item.created_at,
+            )
+            self.opened.append((item, conversation))
+            self.target[item.platform_id] = by_thread[item.thread_key] = conversation
+
+    def open_conversations(self) -> None:
+        """Save the new conversations with their contacts, and apply what triage decides for them."""
+        if not self.opened:
+            return
+        contacts = contacts_for(self.account, [item for item, _ in self.opened])
+        for item, conversation in self.opened:
+            conversation.contact = contacts[storable_text(item.author_id)[:100]]
+        Conversation.objects.bulk_create([conversation for _, conversation in self.opened])
+        arrivals = [(conversation, storable_text(item.text)) for item, conversation in self.opened]
+        for (conversation, _text), decisions in zip(arrivals, arrival_decide(arrivals), strict=True):
+            data: dict = {}
+            for decision in decisions:
+                if decision.urgent:
+                    conversation.priority = 1
+                    conversation.due_at = deadlines.due_at(conversation.last_message_at, urgent=True)
+                if decision.team is not None:
+                    conversation.team = decision.team
+                data.update(decision.event_data)
+            self.events.append(
+                event_build(
+                    conversation,
+                    kind=Event.Kind.CREATED,
+                    to_state=State.NEW,
+                    account=self.account.handle,
+                    **data,
+                )
+            )
+            self.touched[conversation.pk] = conversation
+
+    def store(self, conversation: Conversation, item: IncomingMessage) -> None:
+        message = message_for(self.account, conversation, item)
+        self.messages.append(message)
+        self.events += message_arrived(self.account, conversation, item, message)
+        self.touched[conversation.pk] = conversation
+
+    def write(self) -> None:
+        """Every message and event of the page in one insert each, then the conversations in one
+        update (case links first: they save their conversation and write on the case)."""
+        Message.objects.bulk_create(self.messages)
+        Event.objects.bulk_create(self.events)
+        for message in self.messages:
+            if message.direction == Message.Direction.INBOUND:
+                # A message naming a known case number links its conversation to that case.
+                cases_link_named(conversation=self.touched[message.conversation_id], message=message)
+        now = timezone.now()
+        for conversation in self.touched.values():
+            conversation.updated_at = now
+        conversations_update(list(self.touched.values()), _CONVERSATION_FIELDS)
+        days_ended({timezone.localdate(message.created_at) for message in self.messages})
+
+
+def conversations_update(conversations: list[Conversation], names: list[str]) -> None:
+    """Write these fields of these conversations in one statement. On PostgreSQL an UPDATE … FROM
+    VALUES (Django's bulk_update builds a CASE per field and row, which costs more to compile than
+    to run); elsewhere bulk_update."""
+    if not conversations:
+        return
+    if connection.vendor != "postgresql":
+        Conversation.objects.bulk_update(conversations, names)
+        return
+    fields = [Conversation._meta.get_field(name) for name in names]
+    pk = Conversation._meta.pk
+    columns = [pk, *fields]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in columns) + ")"
+    params = [
+        field.get_db_prep_save(getattr(conversation, field.attname), connection)
+        for conversation in conversations
+        for field in columns
+    ]
+    table = quote(Conversation._meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    names_sql = ", ".join(quote(f.column) for f in columns)
+    # Only names from the model's own meta go into the text; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(conversations))}) "  # noqa: S608
+        f"AS v({names_sql}) WHERE {table}.{quote(pk.column)} = v.{quote(pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def contacts_for(account: Account, items: Sequence[IncomingMessage]) -> dict[str, Contact]:
+    """The items' authors as contacts on the account's platform (by platform user id), created where
+    new, name and handle kept current. A few queries, however many items."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for item in items:
+        handle, name = storable_text(item.author_handle)[:200], storable_text(item.author_name)[:500]
+        wanted[storable_text(item.author_id)[:100]] = (handle, name)
+    platform = account.platform
+    found = {
+        c.platform_user_id: c for c in Contact.objects.filter(platform=platform, platform_user_id__in=wanted)
+    }
+    missing = [uid for uid in wanted if uid not in found]
+    if missing:
+        # Another poll (a webhook, the same person on another account) may add one at the same time.
+        Contact.objects.bulk_create(
+            [
+                Contact(platform=platform, platform_user_id=uid, handle=wanted[uid][0], name=wanted[uid][1])
+                for uid in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found |= {
+            c.platform_user_id: c
+            for c in Contact.objects.filter(platform=platform, platform_user_id__in=missing)
+        }
+    changed = []
+    for uid, (handle, name) in wanted.items():
+        contact = found[uid]
+        if (contact.handle, contact.name) != (handle, name) and (handle or name):
+            contact.handle, contact.name = handle or contact.handle, name or contact.name
+            changed.append(contact)
+    if changed:
+        Contact.objects.bulk_update(changed, ["handle", "name"])
+    return found
+
+
 def contact_for(account: Account, item: IncomingMessage) -> Contact:
     """The item's author as a contact on the account's platform, name and handle kept current."""
-    handle, name = storable_text(item.author_handle)[:200], storable_text(item.author_name)[:500]
-    contact, created = Contact.objects.get_or_create(
-        platform=account.platform,
-        platform_user_id=storable_text(item.author_id)[:100],
-        defaults={"handle": handle, "name": name},
-    )
-    if not created and (contact.handle, contact.name) != (handle, name) and (handle or name):
-        contact.handle, contact.name = handle or contact.handle, name or contact.name
-        contact.save(update_fields=["handle", "name"])
-    return contact
+    return contacts_for(account, [item])[storable_text(item.author_id)[:100]]
 
 
-def _conversation_for(account: Account, item: IncomingMessage) -> tuple[Conversation | None, bool]:
-    """The conversation an item joins: the one it replies to, else its thread's latest one."""
-    conversation = None
-    if item.in_reply_to:
-        parent = (
-            Message.objects.filter(account=account, platform_id=item.in_reply_to)
-            .select_related("conversation")
-            .first()
-        )
-        conversation = parent.conversation if parent else None
-    if conversation is None:
-        conversation = (
-            Conversation.objects.filter(account=account, thread_key=item.thread_key).order_by("-pk").first()
-        )
-    reopen_after = timezone.now() - dt.timedelta(days=settings.INBOX_REOPEN_WINDOW_DAYS)
-    if conversation is not None:
-        conversation = conversation_lock(conversation.pk)
-        if conversation.state != State.CLOSED or item.outbound or conversation.closed_at >= reopen_after:
-            return conversation, False
-    if item.outbound:
-        # The account's own posts never open a conversation.
-        return None, False
-    conversation = Conversation.objects.create(
-        account=account,
-        contact=contact_for(account, item),
-        thread_key=item.thread_key,
-        is_private=item.is_private,
-        team=account.team,
-        due_at=deadlines.due_at(item.created_at),
-        started_at=item.created_at,
-        last_message_at=item.created_at,
-    )
-    arrived = _on_arrival(conversation, storable_text(item.text))
-    event_append(conversation, kind=Event.Kind.CREATED, to_state=State.NEW, account=account.handle, **arrived)
-    return conversation, True
-
-
-def _on_arrival(conversation: Conversation, text: str) -> dict:
-    """Run the registered arrival hooks (triage) and apply what they decide: urgent priority with
-    its short deadline, and the team it is routed to. Returns the data for the first event."""
-    data: dict = {}
-    for hook in arrival_hooks():
-        decision = hook(conversation, text)
-        if decision.urgent:
-            conversation.priority = 1
-            conversation.due_at = deadlines.due_at(conversation.last_message_at, urgent=True)
-        if decision.team is not None:
-            conversation.team = decision.team
-        data.update(decision.event_data)
-    conversation.save()
-    return data
-
-
-def message_store(account: Account, conversation: Conversation, item: IncomingMessage) -> Message:
-    """Store one item in its (locked) conversation and move the conversation on accordingly."""
-    message = Message.objects.create(
+def message_for(account: Account, conversation: Conversation, item: IncomingMessage) -> Message:
+    """The message an item becomes, not saved yet."""
+    return Message(
         conversation=conversation,
         account=account,
         direction=Message.Direction.OUTBOUND if item.outbound else Message.Direction.INBOUND,
@@ -155,6 +308,30 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
         raw=raw_json(item.raw),
         send_status=Message.SendStatus.SENT if item.outbound else "",
     )
+
+
+def days_ended(days: set) -> None:
+    """Messages whose platform day had ended before they were fetched (a poll catching up, a promoted
+    search hit): those days' frozen figures no longer hold. Once per day, however many messages."""
+    today = timezone.localdate()
+    for day in sorted(d for d in days if d < today):
+        for hook in late_arrival_hooks():
+            hook(day)
+
+
+def message_arrived(
+    account: Account, conversation: Conversation, item: IncomingMessage, message: Message
+) -> list[Event]:
+    """Move a (locked) conversation on for a message that arrived in it; returns the events to append."""
+    return _conversation_moved(account, conversation, item, message) + exposure_flag(
+        conversation=conversation, message=message
+    )
+
+
+def _conversation_moved(
+    account: Account, conversation: Conversation, item: IncomingMessage, message: Message
+) -> list[Event]:
+    message_counted(conversation, message)
     conversation.last_message_at = max(conversation.last_message_at, item.created_at)
     if not item.outbound:
         # An earlier message of the thread fetched after a later one: the start is the earliest.
@@ -165,22 +342,27 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
         conversation.first_response_at = conversation.first_response_at or item.created_at
         outside = {"account": account.handle, "message": item.platform_id}
         if conversation.state in TODO_STATES:
-            state_change(conversation, State.ANSWERED, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)
-        else:
-            event_append(conversation, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)
+            return [
+                state_change_built(conversation, State.ANSWERED, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)
+            ]
+        return [event_build(conversation, kind=Event.Kind.ANSWERED_OUTSIDE, **outside)]
     elif conversation.state in (State.ANSWERED, State.CLOSED):
         kind = Event.Kind.REOPENED if conversation.state == State.CLOSED else Event.Kind.CITIZEN_WROTE
-        state_change(conversation, State.OPEN, kind=kind, message=item.platform_id)
+        event = state_change_built(conversation, State.OPEN, kind=kind, message=item.platform_id)
         conversation.due_at = deadlines.due_at(item.created_at, urgent=conversation.priority > 0)
-    exposure_flag(conversation=conversation, message=message)
+        return [event]
+    return []
+
+
+def message_store(account: Account, conversation: Conversation, item: IncomingMessage) -> Message:
+    """Store one item in its (locked) conversation and move the conversation on accordingly."""
+    message = message_for(account, conversation, item)
+    events = message_arrived(account, conversation, item, message)
+    message.save(force_insert=True)
+    Event.objects.bulk_create(events)
     conversation.save()
     if not item.outbound:
         # A message naming a known case number links its conversation to that case.
         cases_link_named(conversation=conversation, message=message)
-    day = timezone.localdate(item.created_at)
-    if day < timezone.localdate():
-        # Fetched after its day ended (a poll catching up, a promoted search hit): that day's
-        # frozen figures no longer hold.
-        for hook in late_arrival_hooks():
-            hook(day)
+    days_ended({timezone.localdate(item.created_at)})
     return message

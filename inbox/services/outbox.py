@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..incoming import storable_text
-from ..models import Event, Message
+from ..models import Conversation, Event, Message
 from ..permissions import require_holder
 from ..personal_data import personal_data_find
 from ..placeholders import placeholders_fill, placeholders_left
@@ -31,6 +31,7 @@ from .base import (
     ServiceError,
     conversation_lock,
     event_append,
+    message_counted,
     state_change,
 )
 
@@ -135,6 +136,7 @@ def reply_queue(
         created_at=timezone.now(),
         send_status=SendStatus.QUEUED,
     )
+    message_counted(conversation, message)
     if conversation.state in TODO_STATES:
         state_change(
             conversation, State.ANSWERED, kind=Event.Kind.REPLY_QUEUED, actor=user, message=message.pk
@@ -197,6 +199,7 @@ def reply_mark_sent(*, message_id: int, platform_id: str) -> Message:
         changes["created_at"] = read_back.created_at
         detail["read_back"] = read_back.pk
         read_back.delete()
+        _uncounted(conversation, read_back)
     reconciled = message.send_status == SendStatus.UNKNOWN
     if not _send_status_move(message.pk, expected=message.send_status, new=SendStatus.SENT, **changes):
         raise ServiceError(f"Reply {message.pk} is {message.send_status}; it cannot become sent.")
@@ -211,6 +214,16 @@ def reply_mark_sent(*, message_id: int, platform_id: str) -> Message:
     conversation.save()
     message.refresh_from_db()
     return message
+
+
+def _uncounted(conversation: Conversation, removed: Message) -> None:
+    """The queue's message count without a removed read-back copy (outbound: no preview changes)."""
+    if removed.conversation_id == conversation.pk:
+        conversation.message_count = max(conversation.message_count - 1, 0)
+    else:
+        Conversation.objects.filter(pk=removed.conversation_id, message_count__gt=0).update(
+            message_count=F("message_count") - 1, updated_at=timezone.now()
+        )
 
 
 def _read_back_copy(message: Message, platform_id: str) -> Message | None:

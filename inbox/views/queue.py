@@ -3,36 +3,89 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import QueueFilterForm
+from ..models import Platform
 from ..permissions import can_work, visible_conversations
-from ..selectors.queue import queue_conversations, queue_counts, queue_version, team_choices
+from ..selectors.queue import (
+    COUNT_LIMIT,
+    QUEUE_PAGE_SIZE,
+    InvalidCursor,
+    queue_counts,
+    queue_page,
+    queue_version,
+    team_choices,
+)
 from ..services.claims import conversation_take_next
 from ..workflow import State
 from .common import require_inbox
 
+# A live refresh re-renders as many rows as the page shows after "load more", up to this many.
+MAX_SHOWN = 500
+
+
+def _labelled(rows: list) -> list:
+    """Rows with their state's and platform's label: looked up once per page, not once per row."""
+    states, platforms = dict(State.choices), dict(Platform.choices)
+    for row in rows:
+        row.state_label, row.platform_label = (
+            states.get(row.state, row.state),
+            platforms.get(row.account.platform, row.account.platform),
+        )
+    return rows
+
+
+def _shown(request) -> int:
+    try:
+        shown = int(request.GET.get("shown", QUEUE_PAGE_SIZE))
+    except ValueError:
+        return QUEUE_PAGE_SIZE
+    return min(max(shown, QUEUE_PAGE_SIZE), MAX_SHOWN)
+
 
 @login_required
 def queue(request):
+    """The queue page; with htmx, `v` asks for the live part if it changed (204 if not), and `after`
+    for the rows after a cursor ("load more"). Without JavaScript `after` is the next page."""
     require_inbox(request.user)
     filter_name, team_slug = QueueFilterForm(request.GET).cleaned()
-    version = queue_version(user=request.user, filter_name=filter_name, team_slug=team_slug)
-    if request.htmx and request.GET.get("v") == version:
+    after = request.GET.get("after", "")
+    live = bool(request.htmx) and "v" in request.GET
+    more = bool(request.htmx) and bool(after) and not live
+    version = "" if more else queue_version(user=request.user, filter_name=filter_name, team_slug=team_slug)
+    if live and request.GET["v"] == version:
         return HttpResponse(status=204)  # unchanged: htmx keeps what it shows
+    try:
+        page = queue_page(
+            user=request.user,
+            filter_name=filter_name,
+            team_slug=team_slug,
+            after=after,
+            size=_shown(request) if live else QUEUE_PAGE_SIZE,
+        )
+    except InvalidCursor:
+        return HttpResponseBadRequest(_("This link to a part of the queue is not valid any more."))
     context = {
-        "conversations": queue_conversations(user=request.user, filter_name=filter_name, team_slug=team_slug),
-        "counts": queue_counts(user=request.user),
+        "rows": _labelled(page.rows),
+        "next": page.next,
         "filter_name": filter_name,
         "team_slug": team_slug,
+    }
+    if more:
+        return render(request, "inbox/queue.html#queue-rows", context)
+    context |= {
+        "counts": queue_counts(user=request.user),
+        "count_limit": COUNT_LIMIT,
         "teams": team_choices(),
         "version": version,
+        "after": after,
     }
-    template = "inbox/queue.html#queue-live" if request.htmx and "v" in request.GET else "inbox/queue.html"
+    template = "inbox/queue.html#queue-live" if live else "inbox/queue.html"
     return render(request, template, context)
 
 
@@ -41,9 +94,7 @@ def queue(request):
 def take_next(request):
     if not can_work(request.user):
         raise PermissionDenied
-    conversation = conversation_take_next(
-        user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
-    )
+    conversation = conversation_take_next(user=request.user, candidates=visible_conversations(request.user))
     if conversation is None:
         messages.info(request, _("Nothing left in the queue for you."))
         return redirect("inbox:queue")

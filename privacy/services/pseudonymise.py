@@ -35,7 +35,10 @@ def conversation_pseudonymise(conversation: Conversation, *, why: str) -> dict:
         author_id="", author_handle="", author_name="", text=REMOVED, raw="", media=[]
     )
     Conversation.objects.filter(pk=conversation.pk).update(
-        thread_key=f"removed:{conversation.pk}", personal_data_exposed=False, pseudonymised_at=timezone.now()
+        thread_key=f"removed:{conversation.pk}",
+        preview="",
+        personal_data_exposed=False,
+        pseudonymised_at=timezone.now(),
     )
     Event.objects.create(conversation=conversation, kind=Event.Kind.PSEUDONYMISED, data={"why": why})
     return counts

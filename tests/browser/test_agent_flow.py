@@ -1,8 +1,10 @@
 """An agent's day in a real browser: the queue updates by itself, claiming, replying, hostile input."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from channels import polling
@@ -191,3 +193,35 @@ def test_each_reply_error_replaces_the_last(page, live_server, agent, conversati
     send.click()
     expect(page.get_by_test_id("send-status")).to_have_text("Verzonden")
     expect(errors).to_have_count(0, timeout=2_000)
+
+
+def test_load_more_then_a_live_refresh_keeps_every_row_shown(page, live_server, agent, deliver):
+    start = timezone.now() - dt.timedelta(hours=2)
+    deliver(
+        *[
+            incoming(platform_id=f"m{n}", author_id=f"p{n}", created_at=start + dt.timedelta(seconds=n))
+            for n in range(60)
+        ]
+    )
+    login(page, live_server, agent.username)
+    rows = page.locator("#queue-live tr[data-conversation]")
+    expect(rows).to_have_count(50)
+    expect(page.locator("#queue-live .counts")).to_contain_text("Meer dan 50 gesprekken te doen")
+
+    page.get_by_role("link", name="Meer laden").click()
+    expect(rows).to_have_count(60)
+    expect(page.get_by_role("link", name="Meer laden")).to_have_count(0)
+
+    # An older message fetched late goes to the top: the refresh brings it in and keeps the rows loaded
+    # after the first page (as many as were shown; the last one moves on to "load more").
+    deliver(
+        incoming(
+            platform_id="m-late",
+            author_id="p-late",
+            text="Nog eentje: een omgevallen boom op de Biltstraat",
+            created_at=start - dt.timedelta(minutes=5),
+        )
+    )
+    expect(rows.first).to_contain_text("Nog eentje: een omgevallen boom op de Biltstraat", timeout=LIVE_TIMEOUT)
+    expect(rows).to_have_count(60)
+    expect(page.get_by_role("link", name="Meer laden")).to_have_count(1)

@@ -44,9 +44,12 @@ def test_list_is_the_queue_paginated(client, token, deliver):
 
     body = client.get("/api/v1/conversations", {"filter": "unassigned"}, **bearer(token)).json()
 
-    assert body["count"] == 3
+    assert len(body["items"]) == 3
+    assert body["next"] is None
+    assert "count" not in body  # no count of the whole queue (ADR 0014)
     assert {item["state"] for item in body["items"]} == {"new"}
     assert body["items"][0]["preview"] == "Er ligt een omgevallen boom op het fietspad."
+    assert body["items"][0]["message_count"] == 1
 
 
 def test_unknown_filter_is_a_clear_422(client, token, db):
@@ -123,7 +126,7 @@ def test_wijkbureau_cannot_see_other_teams_conversation(client, make_user, conve
     token = api_token_create(user=make_user(Role.WIJKBUREAU, team="oost"), name="w")
 
     assert client.get(f"/api/v1/conversations/{conversation.pk}", **bearer(token)).status_code == 404
-    assert client.get("/api/v1/conversations", **bearer(token)).json()["count"] == 0
+    assert client.get("/api/v1/conversations", **bearer(token)).json() == {"items": [], "next": None}
 
 
 def test_session_auth_needs_csrf_for_writes(agent, conversation):

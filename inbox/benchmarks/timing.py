@@ -1,0 +1,143 @@
+"""The timed targets of `benchmark_queue`: pages and API calls in-process as an agent, the raw-SQL
+limit of the queue's first page, and "take next" by one agent and by twenty at once."""
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+
+from django.db import connection, connections
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ..models import Conversation, Event
+from ..permissions import visible_conversations
+from ..selectors.queue import QUEUE_PAGE_SIZE, queue_queryset, queue_version
+from ..services.claims import conversation_take_next
+
+WARM_UPS = 5
+TIMED = 50
+CLAIM_SECONDS = 10.0
+
+
+def summary(times_ms: list[float]) -> dict:
+    ordered = sorted(times_ms)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2), "max": round(ordered[-1], 2)}
+
+
+def timed(run: Callable[[], object], *, prepare: Callable[[], None] | None = None) -> dict:
+    """5 warm-ups, then 50 timed runs; `prepare` runs untimed before each."""
+    times = []
+    for n in range(WARM_UPS + TIMED):
+        if prepare:
+            prepare()
+        started = time.perf_counter()
+        run()
+        if n >= WARM_UPS:
+            times.append((time.perf_counter() - started) * 1000)
+    return summary(times)
+
+
+def query_count(run: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return len(queries)
+
+
+def requests(agent, conversation_pk: int) -> tuple[dict, dict]:
+    """The four in-process targets: timings and query counts."""
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(agent)
+
+    def get(url: str, expect: int, **headers):
+        response = client.get(url, **headers)
+        assert response.status_code == expect, (url, response.status_code)
+        return response
+
+    version = {"v": ""}
+
+    def fresh_version():
+        version["v"] = queue_version(user=agent)
+
+    targets = {
+        "queue_api": (lambda: get("/api/v1/conversations", 200), None),
+        "queue_page": (lambda: get("/queue/", 200), None),
+        "refresh": (
+            lambda: get(f"/queue/?filter=all&team=&v={version['v']}", 204, HTTP_HX_REQUEST="true"),
+            fresh_version,
+        ),
+        "conversation_page": (lambda: get(f"/conversations/{conversation_pk}/", 200), None),
+    }
+    times, queries = {}, {}
+    for name, (run, prepare) in targets.items():
+        times[name] = timed(run, prepare=prepare)
+        if prepare:
+            prepare()
+        queries[name] = query_count(run)
+    return times, queries
+
+
+def raw_sql_queue(agent) -> dict:
+    """The API's first page as one statement (the same SQL, the same indexes), rows fetched: the limit
+    the queue is measured against."""
+    sql, params = queue_queryset(user=agent)[: QUEUE_PAGE_SIZE + 1].query.sql_with_params()
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return {"p50": timed(run)["p50"]}
+
+
+def claims(agents: list, seconds: float = CLAIM_SECONDS) -> tuple[float, int, list[int]]:
+    """Agents pressing "take next" as fast as they can, each in its own thread with its own database
+    connection, for `seconds` or until nothing is left. Returns claims per second, how many
+    conversations were given to more than one agent (which must be none: counted both from what the
+    agents got and from the timeline) and the conversations claimed."""
+    taken: list[list[int]] = [[] for _ in agents]
+    start = threading.Barrier(len(agents) + 1)
+    stop_at = [0.0]
+
+    def work(n: int, agent) -> None:
+        try:
+            candidates = visible_conversations(agent)
+            start.wait()
+            while time.perf_counter() < stop_at[0]:
+                conversation = conversation_take_next(user=agent, candidates=candidates)
+                if conversation is None:
+                    break
+                taken[n].append(conversation.pk)
+        finally:
+            connections.close_all()
+
+    since = timezone.now()
+    threads = [threading.Thread(target=work, args=(n, agent)) for n, agent in enumerate(agents)]
+    for thread in threads:
+        thread.start()
+    stop_at[0] = time.perf_counter() + seconds
+    started = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    claimed = [pk for pks in taken for pk in pks]
+    twice_by_agents = len(claimed) - len(set(claimed))
+    twice_on_timeline = (
+        Event.objects.filter(conversation_id__in=set(claimed), kind=Event.Kind.CLAIMED, created_at__gte=since)
+        .values("conversation_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return len(claimed) / elapsed, max(twice_by_agents, twice_on_timeline), claimed
+
+
+def claims_undo(conversation_ids: list[int]) -> None:
+    """Put claimed conversations back as they were (new, nobody holds them), so the next run starts
+    from the same queue. Benchmark scaffolding, not a service: the timeline keeps its claims."""
+    Conversation.objects.filter(pk__in=conversation_ids).update(assignee=None, state="new")
