@@ -14,7 +14,7 @@ SOAK_MINUTES ?= 10
 SOAK_PORT ?= 8765
 export PORT HOST DEMO_PASSWORD
 
-.PHONY: run soak test install messages model migrate seed lint bench clean
+.PHONY: run soak test install messages model migrate seed lint bench clean test-tools
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# axe-core for the browser tests' accessibility checks, from the npm registry (package.json pins
+# it, package-lock.json its checksum). Test-only: never served, never committed (node_modules/).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks of the browser tests will skip"; fi
+
+test-tools: node_modules/.installed
 
 messages: install
 	$(BIN)/pybabel --quiet compile --domain django --directory locale
@@ -51,11 +59,11 @@ run: seed
 soak: messages
 	$(BIN)/python manage.py soak --minutes $(SOAK_MINUTES) --port $(SOAK_PORT)
 
-test: messages model
+test: messages model test-tools
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf var db.sqlite3 staticfiles
+	rm -rf var db.sqlite3 staticfiles node_modules

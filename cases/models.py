@@ -39,8 +39,8 @@ class Case(models.Model):
     SyncState = SyncState  # its transitions are data, next to the status table (workflow.py)
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
-    year = models.PositiveSmallIntegerField()
-    sequence = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence number"))
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     description = models.TextField(_("description"))
     location = models.CharField(_("location"), max_length=300, blank=True)
@@ -52,18 +52,25 @@ class Case(models.Model):
     contact_platform = models.CharField(_("contact channel"), max_length=20, blank=True)
     contact_handle = models.CharField(_("contact handle"), max_length=200, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # The back office: which backend, its reference (the zaak URL for ZGW) and how far we got.
-    backend = models.CharField(max_length=20, default="local")
+    backend = models.CharField(_("back office"), max_length=20, default="local")
     backend_reference = models.CharField(_("back-office reference"), max_length=1000, blank=True)
-    sync_state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.LOCAL)
-    sync_error = models.TextField(blank=True)
-    sync_attempts = models.PositiveSmallIntegerField(default=0)
-    sync_started_at = models.DateTimeField(null=True, blank=True)
-    synced_at = models.DateTimeField(null=True, blank=True)
+    sync_state = models.CharField(
+        _("back-office state"), max_length=10, choices=SyncState.choices, default=SyncState.LOCAL
+    )
+    sync_error = models.TextField(_("back-office error"), blank=True)
+    sync_attempts = models.PositiveSmallIntegerField(_("back-office attempts"), default=0)
+    sync_started_at = models.DateTimeField(_("back-office sync started"), null=True, blank=True)
+    synced_at = models.DateTimeField(_("synced"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-sequence"]
@@ -84,17 +91,21 @@ class StatusPush(models.Model):
 
     State = PushState  # its transitions are data (workflow.PUSH_TRANSITIONS)
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_pushes")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="status_pushes"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     changed_at = models.DateTimeField(_("changed at"))  # datumStatusGezet, to the second
     note = models.CharField(_("note"), max_length=1000, blank=True)
-    state = models.CharField(max_length=10, choices=PushState.choices, default=PushState.PENDING)
+    state = models.CharField(
+        _("push state"), max_length=10, choices=PushState.choices, default=PushState.PENDING
+    )
     reference = models.CharField(_("back-office reference"), max_length=1000, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    pushed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("pushed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -114,17 +125,26 @@ class ManualContact(models.Model):
         EMAIL = "email", _("E-mail")
         COUNTER = "counter", _("Counter")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="manual_contacts")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="manual_contacts"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     text = models.TextField(_("what was said"))
     happened_at = models.DateTimeField(_("when"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["happened_at", "id"]
+        verbose_name = _("manual contact")
+        verbose_name_plural = _("manual contacts")
 
     def __str__(self):
         return f"{self.channel} on {self.case}"
@@ -146,18 +166,25 @@ class CaseEvent(models.Model):
         STATUS_PUSH_FAILED = "status_push_failed", _("Back office refused the status")
         STATUS_PUSH_RETRIED = "status_push_retried", _("Status sent to the back office again")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
 
     def __str__(self):
         return f"{self.kind} on {self.case_id}"

@@ -171,7 +171,7 @@ class ClusterItem:
 @dataclass
 class Cluster:
     ids: list[int]
-    label: str  # the words most members share
+    label: str  # its title: the places and words most members share, as they wrote them
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,27 @@ def _same_place(a: _Profile, b: _Profile) -> bool:
 
 def _within(a: ClusterItem, b: ClusterItem, hours: float) -> bool:
     return a.at is None or b.at is None or abs(a.at - b.at) <= dt.timedelta(hours=hours)
+
+
+def cluster_title(texts: list[str], places: list[str], topic: list[str]) -> str:
+    """A cluster's title as people read it: its places as the citizens wrote them (capitals, accents),
+    then its topic words, e.g. "Kanaalstraat: vuurwerkafval, glas" (not the stems it is grouped by)."""
+    spelled: dict[str, Counter] = {}
+    for text in texts:
+        for written in re.findall(r"#?\w+", text):
+            word = written.lstrip("#").rstrip("0123456789")
+            stem = _topic_word(_plain(word))
+            if stem:
+                spelled.setdefault(stem, Counter())[word] += 1
+
+    def as_written(stem: str, keep_case: bool) -> str:
+        word = spelled[stem].most_common(1)[0][0] if stem in spelled else stem
+        return word if keep_case and not word.isupper() else word.lower()
+
+    where = ", ".join(as_written(w, True) for w in places)
+    what = ", ".join(as_written(w, False) for w in topic)
+    title = f"{where}: {what}" if where and what else where or what
+    return title[:1].upper() + title[1:]
 
 
 def cluster_conversations(
@@ -233,7 +254,10 @@ def cluster_conversations(
         if len({items[i].author or f"#{items[i].id}" for i in members}) < min_size:
             continue
         counts = Counter(w for i in members for w in profiles[i].places | profiles[i].topic)
-        label = " ".join(w for w, _ in counts.most_common(4))
+        ranked = sorted(counts, key=lambda w: (-counts[w], w))  # ties alphabetically: a stable title
+        places = [w for w in ranked if any(w in profiles[i].places for i in members)][:2]
+        topic = [w for w in ranked if w not in places][: 4 - len(places)]
+        label = cluster_title([items[i].text for i in members], places, topic)
         clusters.append(Cluster(ids=sorted(items[i].id for i in members), label=label))
     clusters.sort(key=lambda c: (-len(c.ids), c.ids[0]))
     return clusters

@@ -23,3 +23,37 @@ class QueueFilterForm(forms.Form):
         if not self.is_valid():
             return "all", ""
         return self.cleaned_data["filter"] or "all", self.cleaned_data["team"] or ""
+
+
+class ShortcutsForm(forms.Form):
+    """Shortcuts on or off, and a key of one's own for each action (WCAG 2.1.4)."""
+
+    enabled = forms.BooleanField(label=_("Use single-key shortcuts"), required=False)
+
+    def __init__(self, *args, shortcuts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shortcuts = shortcuts
+        for shortcut in shortcuts:
+            self.fields[f"key_{shortcut.action}"] = forms.CharField(
+                label=shortcut.help, max_length=1, min_length=1, strip=False,
+                widget=forms.TextInput(attrs={"autocomplete": "off", "size": 2, "class": "key-input"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        taken: dict[str, str] = {}
+        for shortcut in self.shortcuts:
+            name = f"key_{shortcut.action}"
+            key = data.get(name)
+            if key is None:
+                continue
+            if not key.isprintable() or key.isspace():
+                self.add_error(name, _("Choose a letter, digit or sign."))
+            elif key in taken:
+                self.add_error(name, _("This key is already used for “%(other)s”.") % {"other": taken[key]})
+            else:
+                taken[key] = str(shortcut.help)
+        return data
+
+    def keys(self) -> dict[str, str]:
+        return {s.action: self.cleaned_data[f"key_{s.action}"] for s in self.shortcuts}

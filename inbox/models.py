@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,9 +41,11 @@ class Team(models.Model):
         WIJKBUREAU = "wijkbureau", _("Wijkbureau")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="teams", blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -73,25 +75,27 @@ class Account(models.Model):
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     handle = models.CharField(_("handle or page"), max_length=100)
     display_name = models.CharField(_("display name"), max_length=200, blank=True)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="accounts")
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="accounts")
     credentials = EncryptedJSONField(default=dict, blank=True, editable=False)
     # Non-secret, platform-specific configuration (monitoring queries, sandbox rate, ...).
-    config = models.JSONField(default=dict, blank=True)
+    config = models.JSONField(_("configuration"), default=dict, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     poll_interval_seconds = models.PositiveIntegerField(_("poll interval (seconds)"), default=60)
     # Where the next poll starts; a poll stopped half-way keeps where it got to (per platform, JSON).
-    cursor = models.CharField(max_length=2000, blank=True)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    next_poll_at = models.DateTimeField(null=True, blank=True)
-    poll_status = models.CharField(max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER)
-    poll_error = models.TextField(blank=True)
+    cursor = models.CharField(_("poll position"), max_length=2000, blank=True)
+    last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True)
+    poll_status = models.CharField(
+        _("poll status"), max_length=20, choices=PollStatus.choices, default=PollStatus.NEVER
+    )
+    poll_error = models.TextField(_("poll error"), blank=True)
     # A lasting warning from a poll that succeeded (e.g. a gap the platform cannot fill), cleared on reconnect.
-    poll_warning = models.TextField(blank=True)
+    poll_warning = models.TextField(_("poll warning"), blank=True)
     # Where polls are kept apart by a lease rather than an advisory lock (inbox/poll_lock.py): until
     # when the running poll holds it; renewed page by page.
-    poll_lease_until = models.DateTimeField(null=True, blank=True)
+    poll_lease_until = models.DateTimeField(_("poll lease until"), null=True, blank=True)
     # When the poll that holds the lock started: "polling since" (only while the lock is really held).
-    poll_started_at = models.DateTimeField(null=True, blank=True)
+    poll_started_at = models.DateTimeField(_("poll started"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_handle")]
@@ -106,11 +110,11 @@ class Account(models.Model):
 class Contact(models.Model):
     """A person on a platform, with all their conversations."""
 
-    platform = models.CharField(max_length=20, choices=Platform.choices)
-    platform_user_id = models.CharField(max_length=100)
-    handle = models.CharField(max_length=200, blank=True)
-    name = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    platform_user_id = models.CharField(_("user id on the platform"), max_length=100)
+    handle = models.CharField(_("handle"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -127,42 +131,54 @@ class Conversation(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
     # The platform's notion of a thread (X conversation id, Messenger thread, comment root).
-    thread_key = models.CharField(max_length=200)
-    is_private = models.BooleanField(default=False)
+    thread_key = models.CharField(_("thread"), max_length=200)
+    is_private = models.BooleanField(_("private"), default=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conversations")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="conversations"
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     priority = models.SmallIntegerField(_("priority"), default=0)  # 1 = urgent
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    last_message_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    last_message_at = models.DateTimeField(_("last message"))
     # When the citizen started it: its first message's platform time. Every figure, deadline and age
     # counts from here, however late we fetched it.
     started_at = models.DateTimeField(_("started"), db_index=True)
     # When we fetched it (stored the first message): shown where it differs much from the start.
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     # The case (zaak) this conversation is about, on whatever channel; set by inbox.services.case_links.
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
+        "cases.Case",
+        null=True,
+        blank=True,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="conversations",
     )
     # Bumped by every change, including its messages: the cheap "has anything changed" check.
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # A public post of the citizen here exposes personal data (inbox/services/exposure.py): flagged
     # in the queue until every such post is hidden on the platform.
-    personal_data_exposed = models.BooleanField(default=False)
+    personal_data_exposed = models.BooleanField(_("personal data in a public post"), default=False)
     # When its personal data was removed (an erasure request, or the retention period): counts,
     # dates, states and the case number stay; names, handles and texts are gone.
-    pseudonymised_at = models.DateTimeField(null=True, blank=True)
+    pseudonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
     # What a queue row shows, kept by the services in the transaction that changes it (ADR 0014),
     # so the queue never reads the messages: how many there are, the newest inbound one's time and
     # first characters, and when anything last happened (a timeline event or a message).
-    message_count = models.PositiveIntegerField(default=0)
-    last_inbound_at = models.DateTimeField(null=True, blank=True)
-    preview = models.CharField(max_length=PREVIEW_LENGTH, blank=True)
-    last_activity_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField(_("number of messages"), default=0)
+    last_inbound_at = models.DateTimeField(_("last message from the citizen"), null=True, blank=True)
+    preview = models.CharField(_("preview"), max_length=PREVIEW_LENGTH, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -300,6 +316,8 @@ class Event(models.Model):
         REROUTED = "rerouted", _("Re-routed by the routing rules")
         PERSONAL_DATA_EXPOSED = "personal_data_exposed", _("Personal data in a public post")
         PSEUDONYMISED = "pseudonymised", _("Personal data removed")
+        ASSIGNED = "assigned", _("Handed to a colleague")
+        TAKEN_OVER = "taken_over", _("Taken over")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -363,75 +381,27 @@ class MonitoringHit(models.Model):
 class ApiToken(models.Model):
     """A bearer token for scripts; only its hash is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.user} / {self.name}"
 
 
-class DutyShift(models.Model):
-    """One stretch of time in which a communications adviser is on duty (the roster)."""
-
-    adviser = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="duty_shifts",
-        verbose_name=_("adviser"),
-    )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["starts_at", "ends_at"], name="duty_shift_time_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="duty_shift_ends_after_start"
-            )
-        ]
-        verbose_name = _("duty shift")
-        verbose_name_plural = _("duty roster")
-
-    def __str__(self):
-        return f"{self.adviser} {self.starts_at:%Y-%m-%d %H:%M}"
-
-
-class Notification(models.Model):
-    """Something a person should look at (an escalation for them, advice handed back)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notifications")
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self):
-        return f"{self.user}: {self.text[:40]}"
-
-
-class TypingMarker(models.Model):
-    """Someone is typing a reply on a conversation until `until` (refreshed by pings while typing).
-
-    Not history: rows are overwritten and expire. A table rather than a per-process cache, so every
-    web process sees the same markers.
-    """
-
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    until = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="typing_marker_unique")]
-
-    def __str__(self):
-        return f"{self.user} typing on {self.conversation_id}"
+# Models of this app kept in modules of their own, this one being at its size limit; they refer to
+# the models here by name, so no cycle. Teamwork: the duty roster, notifications, typing markers.
+# The agent's workspace: one's own shortcuts and citizens' photos.
+from .teamwork_models import DutyShift, Notification, TypingMarker  # noqa: E402, F401
+from .workspace_models import Attachment, ShortcutPreference  # noqa: E402, F401

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .models import Conversation, Role
 from .services.base import AlreadyClaimed, NotAllowed
+from .workflow import State
 
 WORKING_ROLES = {Role.AGENT, Role.ADVISER, Role.WIJKBUREAU, Role.ADMIN}
 SEE_ALL_ROLES = {Role.AGENT, Role.ADVISER, Role.MANAGER, Role.ADMIN}
@@ -127,6 +128,62 @@ def holder_q(user) -> Q:
     for state in allowed:
         condition |= held[state]
     return condition
+
+
+# --- Taking over a colleague's claim --------------------------------------------------------------
+# Who may become the holder of a conversation a colleague holds, by role and by whether that colleague
+# is still at it. "Away": they have not touched it (no event of theirs, no typing) for
+# INBOX_CLAIM_AWAY_MINUTES since it became theirs, or their account is switched off. A functional
+# admin may step in at any time (as HOLDER_RULE lets them act); colleagues only for someone away,
+# and an escalation only among advisers, who are the ones who answer it.
+
+
+class HolderPresence(models.TextChoices):
+    PRESENT = "present", "the holder is at it"
+    AWAY = "away", "the holder is away"
+    AWAY_ESCALATED = "away_escalated", "an adviser holds an escalation and is away"
+
+
+TAKE_OVER_RULE: dict[str, dict[str, bool]] = {
+    Role.AGENT: {
+        HolderPresence.PRESENT: False,
+        HolderPresence.AWAY: True,
+        HolderPresence.AWAY_ESCALATED: False,
+    },
+    Role.ADVISER: {
+        HolderPresence.PRESENT: False,
+        HolderPresence.AWAY: True,
+        HolderPresence.AWAY_ESCALATED: True,
+    },
+    Role.WIJKBUREAU: {
+        HolderPresence.PRESENT: False,
+        HolderPresence.AWAY: True,
+        HolderPresence.AWAY_ESCALATED: False,
+    },
+    Role.ADMIN: {
+        HolderPresence.PRESENT: True,
+        HolderPresence.AWAY: True,
+        HolderPresence.AWAY_ESCALATED: True,
+    },
+    Role.MANAGER: {
+        HolderPresence.PRESENT: False,
+        HolderPresence.AWAY: False,
+        HolderPresence.AWAY_ESCALATED: False,
+    },
+}
+
+
+def take_over_allows(user, conversation: Conversation, *, holder_away: bool) -> bool:
+    """True when one of the user's roles may take the conversation over from the colleague holding it."""
+    if holder_state(user, conversation) != Holder.SOMEONE_ELSE or not can_work_on(user, conversation):
+        return False
+    if not holder_away:
+        presence = HolderPresence.PRESENT
+    elif conversation.state == State.ESCALATED:
+        presence = HolderPresence.AWAY_ESCALATED
+    else:
+        presence = HolderPresence.AWAY
+    return any(TAKE_OVER_RULE.get(role, {}).get(presence, False) for role in roles(user))
 
 
 def require_holder(user, conversation: Conversation, *, refusal: str) -> None:

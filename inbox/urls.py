@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import cases, channels, conversation, klantcontacten, queue, teamwork
+from .views import cases, channels, conversation, klantcontacten, media, preferences, queue, teamwork
 
 inbox_patterns = [
     path("queue/", queue.queue, name="queue"),
@@ -12,10 +12,16 @@ inbox_patterns = [
     path("conversations/<int:pk>/release/", conversation.release, name="release"),
     path("conversations/<int:pk>/reply/", conversation.reply, name="reply"),
     path("conversations/<int:pk>/close/", conversation.close, name="close"),
+    path("conversations/<int:pk>/close-next/", conversation.close_next, name="close_next"),
+    path("conversations/<int:pk>/assign/", conversation.assign, name="assign"),
+    path("conversations/<int:pk>/take-over/", conversation.take_over, name="take_over"),
     path("conversations/<int:pk>/reopen/", conversation.reopen, name="reopen"),
     path(
         "conversations/<int:pk>/replies/<int:message_id>/retry/", conversation.retry_reply, name="retry_reply"
     ),
+    path("settings/", preferences.settings, name="settings"),
+    path("attachments/<int:pk>/", media.attachment, name="attachment"),
+    path("attachments/<int:pk>/thumbnail/", media.attachment, {"thumbnail": True}, name="attachment_thumbnail"),
     path(
         "conversations/<int:pk>/klantcontact/", klantcontacten.klantcontact_panel, name="klantcontact_panel"
     ),

@@ -1,4 +1,5 @@
-"""The inbox's status tables, as data: a conversation's state and a reply's send status."""
+"""The inbox's status tables, as data: a conversation's state, a reply's send status and an
+attachment's copy into our own storage."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from webcare.transitions import TransitionNotAllowed, Transitions
 
 __all__ = [
+    "ATTACHMENT_TRANSITIONS",
     "SEND_TRANSITIONS",
     "TAKE_NEXT_STATES",
     "TODO_STATES",
     "TRANSITIONS",
+    "AttachmentStatus",
     "SendStatus",
     "State",
     "TransitionNotAllowed",
@@ -69,5 +72,24 @@ SEND_TRANSITIONS = Transitions(
         # A person retries.
         SendStatus.FAILED: {SendStatus.QUEUED},
         SendStatus.SENT: set(),
+    },
+)
+
+
+class AttachmentStatus(models.TextChoices):
+    """Where a citizen's photo or video is in being copied into our own storage."""
+
+    PENDING = "pending", _("Being fetched")
+    STORED = "stored", _("Stored")
+    # Too large, not a photo or video, unreadable, or the platform no longer has it.
+    REFUSED = "refused", _("Not stored")
+
+
+ATTACHMENT_TRANSITIONS = Transitions(
+    "attachment",
+    {
+        AttachmentStatus.PENDING: {AttachmentStatus.STORED, AttachmentStatus.REFUSED},
+        AttachmentStatus.STORED: set(),
+        AttachmentStatus.REFUSED: set(),
     },
 )

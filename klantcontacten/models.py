@@ -13,20 +13,20 @@ class Klantcontact(models.Model):
     SyncState = SyncState  # its transitions are data (workflow.SYNC_TRANSITIONS)
 
     # The inbox's conversation (inbox.Conversation.pk): one klantcontact per conversation.
-    conversation_id = models.BigIntegerField(unique=True)
+    conversation_id = models.BigIntegerField(_("conversation"), unique=True)
     # The ContactRecord as of the latest close (records.py); `version` counts the closes.
-    record = models.JSONField()
-    version = models.PositiveIntegerField(default=1)
-    pushed_version = models.PositiveIntegerField(default=0)
-    state = models.CharField(max_length=10, choices=SyncState.choices, default=SyncState.PENDING)
+    record = models.JSONField(_("record"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    pushed_version = models.PositiveIntegerField(_("pushed version"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=SyncState.choices, default=SyncState.PENDING)
     # Open Klant's uuid of the klantcontact, kept as soon as it is known.
     remote_uuid = models.CharField(_("Open Klant uuid"), max_length=36, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    synced_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    synced_at = models.DateTimeField(_("synced"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["state", "updated_at"], name="klantcontact_state_idx")]
@@ -55,16 +55,25 @@ class KlantcontactEvent(models.Model):
         FAILED = "failed", _("Open Klant refused it")
         RETRIED = "retried", _("Sent to Open Klant again")
 
-    klantcontact = models.ForeignKey(Klantcontact, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    klantcontact = models.ForeignKey(
+        Klantcontact, verbose_name=_("klantcontact"), on_delete=models.CASCADE, related_name="events"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("klantcontact event")
+        verbose_name_plural = _("klantcontact events")
 
     def __str__(self):
         return f"{self.kind} on {self.klantcontact_id}"

@@ -6,15 +6,19 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cases.models import Category
-from inbox.models import Conversation, Team
+from inbox import deadlines
+from inbox.models import Conversation, Message, Platform, Team
 from inbox.workflow import State
 
 from . import charts, selectors
@@ -39,8 +43,8 @@ def dashboard(request):
     distribution = figures["first_response_working_minutes"]["distribution"]
     typical = numbers["typical_per_hour"]
     team_names = dict(Team.objects.values_list("slug", "name"))
-    hours = [f"{h:02d}" for h in range(24)]
-    trend_labels = [point["date"][5:] for point in trend]
+    hours = [f"{h:02d}:00" for h in range(24)]
+    trend_labels = [f"{int(point['date'][8:10])}/{int(point['date'][5:7])}" for point in trend]
     context = {
         "form": form,
         "day": day,
@@ -51,30 +55,78 @@ def dashboard(request):
             hours,
             title=_("Intake per hour, against a typical day") if typical else _("Intake per hour"),
             compare=typical,
+            unit=_messages,
+            x_unit=_("hour"),
         ),
         "has_typical_day": typical is not None,
         "peak_now": numbers["peak_now"],
         # Snapshots frozen before the clock figures existed lack them.
         "clock": figures.get("first_response_clock_minutes") or {},
         "backlog_chart": charts.line(
-            [point["backlog"] for point in trend], trend_labels, title=_("Backlog at the end of each day")
+            [point["backlog"] for point in trend],
+            trend_labels,
+            title=_("Backlog at the end of each day"),
+            unit=_conversations,
+            x_unit=_("day"),
         ),
         "intake_trend_chart": charts.bars(
-            [point["intake"] for point in trend], trend_labels, title=_("Intake per day")
+            [point["intake"] for point in trend],
+            trend_labels,
+            title=_("Intake per day"),
+            unit=_messages,
+            x_unit=_("day"),
         ),
         "response_chart": charts.bars(
-            list(distribution.values()), list(distribution.keys()), title=_("First response, in working time")
+            list(distribution.values()),
+            list(distribution.keys()),
+            title=_("First response, in working time"),
+            unit=_conversations,
+            x_unit=_("working minutes"),
         ),
         "trend": trend,
-        "state_rows": _compare(
-            figures, "by_state", lambda state: State(state).label if state in State.values else state
-        ),
-        "team_rows": _compare(figures, "by_team", lambda slug: team_names.get(slug, slug)),
-        "category_rows": _compare(
-            figures, "by_category", lambda code: Category(code).label if code in Category.values else code
-        ),
+        "channel_rows": [
+            (dict(Platform.choices).get(platform, platform), n)
+            for platform, n in figures["intake"]["by_channel"].items()
+        ],
+        # One table each: open per state, per team, per category (not one table mixing them).
+        "open_tables": [
+            (
+                _("Open per state"),
+                _("State"),
+                _compare(
+                    figures, "by_state", lambda state: State(state).label if state in State.values else state
+                ),
+                "open-by-state",
+            ),
+            (
+                _("Open per team"),
+                _("Team"),
+                _compare(figures, "by_team", lambda slug: team_names.get(slug, slug)),
+                "open-by-team",
+            ),
+            (
+                _("Open per category"),
+                _("Category"),
+                _compare(
+                    figures,
+                    "by_category",
+                    lambda code: (
+                        Category(code).label if code in Category.values else code or _("no category")
+                    ),
+                ),
+                "open-by-category",
+            ),
+        ],
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _messages(n: int) -> str:
+    return ngettext("%(n)d message", "%(n)d messages", n) % {"n": n}
+
+
+def _conversations(n: int) -> str:
+    return ngettext("%(n)d conversation", "%(n)d conversations", n) % {"n": n}
 
 
 def _dashboard_numbers(day, scope) -> dict:
@@ -124,20 +176,76 @@ class _Echo:
         return value
 
 
+# Headers in the user's language; states, channels, categories and urgency as the screens name them.
 EXPORT_COLUMNS = [
-    "id",
-    "platform",
-    "account",
-    "team",
+    gettext_lazy("conversation"),
+    gettext_lazy("channel"),
+    gettext_lazy("account"),
+    gettext_lazy("team"),
+    gettext_lazy("state"),
+    gettext_lazy("urgent"),
+    gettext_lazy("category"),
+    gettext_lazy("wijk"),
+    gettext_lazy("case number"),
+    gettext_lazy("agent"),
+    gettext_lazy("started"),
+    gettext_lazy("fetched"),
+    gettext_lazy("first response"),
+    gettext_lazy("first response (working minutes)"),
+    gettext_lazy("closed at"),
+    gettext_lazy("due"),
+    gettext_lazy("handle"),
+]
+EXPORT_FIELDS = [
+    "pk",
+    "account__platform",
+    "account__handle",
+    "team__name",
     "state",
     "priority",
+    "triage__suggested",
+    "triage__decided",
+    "case__number",
+    "agent",
+    "agent_username",
     "started_at",
     "created_at",
     "first_response_at",
     "closed_at",
     "due_at",
-    "contact_handle",
+    "contact__handle",
 ]
+
+
+def _export_row(row) -> list:
+    (pk, platform, handle, team, state, priority, suggested, decided, case, agent, username,
+     started, fetched, first_response, closed, due, contact) = row  # fmt: skip
+    triage = {**(suggested or {}), **(decided or {})}  # the agents' decisions over the suggestions
+    category = triage.get("category") or ""
+    minutes = (
+        round(deadlines.working_seconds_between(started, first_response) / 60)
+        if started and first_response
+        else ""
+    )
+    return [
+        pk,
+        dict(Platform.choices).get(platform, platform),
+        handle,
+        team,
+        State(state).label,
+        _("yes") if priority > 0 else _("no"),
+        Category(category).label if category in Category.values else category,
+        triage.get("wijk") or "",
+        case or "",
+        (agent or "").strip() or username or "",
+        started,
+        fetched,
+        first_response,
+        minutes,
+        closed,
+        due,
+        contact,
+    ]
 
 
 @login_required
@@ -148,31 +256,30 @@ def export_csv(request):
         return HttpResponseBadRequest("; ".join(" ".join(errors) for errors in form.errors.values()))
     start, _end = selectors.day_bounds(form.cleaned_data["start"])
     _start, end = selectors.day_bounds(form.cleaned_data["end"])
+    # The agent is whoever sent the first reply from the inbox (a closed conversation has no holder).
+    first_reply = Message.objects.filter(
+        conversation=OuterRef("pk"), direction=Message.Direction.OUTBOUND, sent_by__isnull=False
+    ).order_by("created_at", "pk")
     rows = (
         Conversation.objects.filter(started_at__gte=start, started_at__lt=end)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "account__platform",
-            "account__handle",
-            "team__slug",
-            "state",
-            "priority",
-            "started_at",
-            "created_at",
-            "first_response_at",
-            "closed_at",
-            "due_at",
-            "contact__handle",
+        .annotate(
+            agent=Subquery(
+                first_reply.annotate(
+                    name=Concat("sent_by__first_name", Value(" "), "sent_by__last_name")
+                ).values("name")[:1]
+            ),
+            agent_username=Subquery(first_reply.values("sent_by__username")[:1]),
         )
+        .order_by("pk")
+        .values_list(*EXPORT_FIELDS)
     )
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow(EXPORT_COLUMNS)
+        yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
         # iterator() streams from the database in chunks: a year never sits in memory.
         for row in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(value) for value in row])
+            yield writer.writerow([_cell(value) for value in _export_row(row)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"webcare-{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"

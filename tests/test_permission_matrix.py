@@ -7,11 +7,13 @@ A last test checks that no URL of the inbox is missing from the matrix.
 """
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cases.services import case_register
-from inbox.models import Account, Conversation, Message, MonitoringHit, Role
+from inbox.models import Account, Attachment, Conversation, Message, MonitoringHit, Role
 from inbox.services.monitoring import monitoring_hits_record
 from reports.models import PeakAlert
 from tests.conftest import incoming
@@ -19,6 +21,12 @@ from tests.permission_rows_security import LOGIN_AND_PRIVACY_ROWS
 
 ROLES = ("agent", "adviser", "wijk", "manager", "admin", "anonymous")
 L, A = "login", "admin-login"
+
+WORKS_ON_KCC, SEES_KCC = (302, 302, 404, 403, 302, L), (200, 200, 404, 200, 200, L)
+SHORTCUT_KEYS = {
+    "enabled": "on",
+    **{f"key_{a}": k for a, k in zip("next previous claim reply escalate close help".split(), "npcrex?")},
+}
 
 # name, method, path ({kcc}, {oost}: conversation ids; {msg}: a message of {kcc}), data,
 # expected for (agent, adviser, wijk, manager, admin, anonymous)
@@ -123,6 +131,14 @@ MATRIX = [
         # The wijkbureau cannot answer the KCC's conversation: nothing of theirs is chosen.
         (302, 302, 422, 403, 302, L),
     ),
+    # Issue 15: handing over, taking over, close and next, a citizen's photo, one's own settings.
+    ("inbox:assign", "post", "/conversations/{kcc}/assign/", {"assignee": "{adviser}"}, WORKS_ON_KCC),
+    ("inbox:take_over", "post", "/conversations/{kcc}/take-over/", {}, WORKS_ON_KCC),
+    ("inbox:close_next", "post", "/conversations/{kcc}/close-next/", {}, WORKS_ON_KCC),
+    ("inbox:attachment", "get", "/attachments/{photo}/", None, SEES_KCC),
+    ("inbox:attachment_thumbnail", "get", "/attachments/{photo}/thumbnail/", None, SEES_KCC),
+    ("inbox:settings", "get", "/settings/", None, (200, 200, 200, 200, 200, L)),
+    ("inbox:settings (save)", "post", "/settings/", SHORTCUT_KEYS, (302, 302, 302, 302, 302, L)),
     ("healthz", "get", "/healthz", None, (200, 200, 200, 200, 200, 200)),
     ("admin:index", "get", "/admin/", None, (A, A, A, A, 200, A)),
     ("admin roster", "get", "/admin/inbox/dutyshift/", None, (A, A, A, A, 200, A)),
@@ -326,7 +342,8 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def world(make_user, teams, deliver, account):
+def world(make_user, teams, deliver, account, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     users = {
         "agent": make_user(Role.AGENT, username="anouk"),
         "adviser": make_user(Role.ADVISER, team="comms", username="daan"),
@@ -345,6 +362,15 @@ def world(make_user, teams, deliver, account):
     case = case_register(user=users["agent"], category="afval", description="Container vol")
     Conversation.objects.filter(pk=kcc.pk).update(case=case)
     monitoring_hits_record(account_id=account.pk, query="#gladheid030", items=[incoming(platform_id="hit-1")])
+    photo = Attachment.objects.create(
+        message=Message.objects.get(platform_id="kcc-1"),
+        kind=Attachment.Kind.IMAGE,
+        platform_url="https://pbs.twimg.com/media/a.jpg",
+        status=Attachment.Status.STORED,
+        file=default_storage.save("attachments/a.jpg", ContentFile(b"\xff\xd8 not really a jpeg")),
+        thumbnail=default_storage.save("attachments/a-thumb.jpg", ContentFile(b"\xff\xd8 thumb")),
+        content_type="image/jpeg",
+    )
     now = timezone.now()
     peak = PeakAlert.objects.create(hour_start=now, began_at=now, intake=40, baseline=2)
     return {
@@ -356,6 +382,8 @@ def world(make_user, teams, deliver, account):
             "west": teams["west"].pk,
             "case": case.number,
             "hit": MonitoringHit.objects.get().pk,
+            "photo": photo.pk,
+            "adviser": users["adviser"].pk,
             "peak": peak.pk,
             "contact": kcc.contact_id,
         },

@@ -27,16 +27,18 @@ WIJK_CHOICES = [(wijk, wijk) for wijk in WIJKEN]
 class ConversationTriage(models.Model):
     """What the suggester proposed on arrival and what the agents decided, field by field."""
 
-    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="triage")
+    conversation = models.OneToOneField(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="triage"
+    )
     # The text and account the suggestion was made from: a decision becomes a training example.
-    text = models.TextField(blank=True)
-    to = models.CharField(max_length=200, blank=True)
-    suggested = models.JSONField(default=dict)  # {field: value} as first suggested
-    reasons = models.JSONField(default=dict, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    to = models.CharField(_("addressed to"), max_length=200, blank=True)
+    suggested = models.JSONField(_("suggested"), default=dict)  # {field: value} as first suggested
+    reasons = models.JSONField(_("reasons"), default=dict, blank=True)
     # {field: value} for fields an agent confirmed or corrected; absent = still a suggestion.
-    decided = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    decided = models.JSONField(_("decided"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("triage")
@@ -65,15 +67,17 @@ class ConversationTriage(models.Model):
 class TriageDecision(models.Model):
     """An agent's confirmation or correction of one suggested field: a training example."""
 
-    triage = models.ForeignKey(ConversationTriage, on_delete=models.CASCADE, related_name="decisions")
-    field = models.CharField(max_length=20)
-    suggested = models.JSONField(null=True)
-    value = models.JSONField(null=True)
-    corrected = models.BooleanField(default=False)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    triage = models.ForeignKey(
+        ConversationTriage, verbose_name=_("triage"), on_delete=models.CASCADE, related_name="decisions"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(_("field"), max_length=20)
+    suggested = models.JSONField(_("suggested"), null=True)
+    value = models.JSONField(_("value"), null=True)
+    corrected = models.BooleanField(_("corrected"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, verbose_name=_("by"), on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
@@ -142,14 +146,14 @@ class TriageModel(models.Model):
     kept = models.BooleanField(_("kept"), default=False)
     reason = models.TextField(_("why"), blank=True)
     # The shipped training files and code it was built on; another fingerprint means stale.
-    fingerprint = models.CharField(max_length=32, db_index=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=32, db_index=True)
     examples = models.PositiveIntegerField(_("examples"), default=0)
     decisions = models.PositiveIntegerField(_("agents' decisions"), default=0)
-    last_decision_id = models.PositiveBigIntegerField(default=0)
+    last_decision_id = models.PositiveBigIntegerField(_("last decision"), default=0)
     figures = models.JSONField(_("cross-validated figures"), default=dict)
     previous_figures = models.JSONField(_("figures of the model in use"), default=dict)
     # The fitted model (joblib); only for a kept one.
-    data = models.BinaryField(null=True, editable=False)
+    data = models.BinaryField(_("model data"), null=True, editable=False)
 
     class Meta:
         ordering = ["-pk"]

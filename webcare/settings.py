@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "csp",
     "mozilla_django_oidc",
     "audit",
+    # Only for its static files and templates: the API docs load Swagger UI from here, not a CDN.
+    "ninja",
     "cases",
     "klantcontacten",
     "inbox",
@@ -200,6 +202,7 @@ CELERY_BEAT_SCHEDULE = {
     "sync-pending-cases": {"task": "cases.tasks.sync_pending", "schedule": 300.0},
     "push-case-statuses": {"task": "cases.tasks.status_push_pending", "schedule": 300.0},
     "pull-case-status": {"task": "cases.tasks.pull_backoffice_status", "schedule": 900.0},
+    "fetch-pending-attachments": {"task": "inbox.tasks.fetch_pending_attachments", "schedule": 300.0},
     "push-pending-klantcontacten": {"task": "klantcontacten.tasks.push_pending", "schedule": 300.0},
     "triage-retrain": {"task": "triage.tasks.retrain", "schedule": crontab(hour=2, minute=30)},
     # Nightly: closed conversations past WEBCARE_RETENTION_DAYS pseudonymised, raw payloads and
@@ -334,6 +337,22 @@ INBOX_TYPING_SECONDS = int(os.environ.get("INBOX_TYPING_SECONDS", "8"))
 # Prefix for links in notification e-mails (e.g. https://webcare.example.nl).
 WEBCARE_SITE_URL = os.environ.get("WEBCARE_SITE_URL", "")
 
+# Issue 15: the agent's workspace.
+# A colleague's claim counts as left behind ("away") when they have not touched it for this long;
+# then a colleague may take it over (inbox.permissions.TAKE_OVER_RULE).
+INBOX_CLAIM_AWAY_MINUTES = int(os.environ.get("INBOX_CLAIM_AWAY_MINUTES", "30"))
+# Citizens' photos and videos, copied by a task into the app's own storage (MEDIA_ROOT) and served
+# only through the inbox (never from the platform's CDN). Only these hosts are fetched from (HTTPS;
+# a leading dot allows subdomains), with these limits.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+INBOX_ATTACHMENT_HOSTS = env_list(
+    "INBOX_ATTACHMENT_HOSTS", "pbs.twimg.com,video.twimg.com,ton.twimg.com,.fbcdn.net,.fbsbx.com"
+)
+INBOX_ATTACHMENT_MAX_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_BYTES", str(15 * 1024 * 1024)))
+INBOX_ATTACHMENT_MAX_VIDEO_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_VIDEO_BYTES", str(80 * 1024 * 1024)))
+INBOX_ATTACHMENT_MAX_ATTEMPTS = int(os.environ.get("INBOX_ATTACHMENT_MAX_ATTEMPTS", "6"))
+INBOX_ATTACHMENT_CONNECT_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_CONNECT_TIMEOUT", "5"))
+INBOX_ATTACHMENT_READ_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_READ_TIMEOUT", "30"))
 # --- Security and privacy (issue 14; README "Security and privacy", ADR 0015) -------------------
 
 # Logins: django-axes locks out after repeated failures (per username and, separately, per address),
@@ -363,30 +382,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 WEBCARE_PROXY_COUNT = int(os.environ.get("WEBCARE_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "audit.context.client_ip"
 
-# Single sign-on with the municipality's identity provider (OpenID Connect), off unless configured.
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
-OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
-OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")  # the ID token's "iss", checked when set
-OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
-OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
-OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
-OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
-OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
-# The identity provider's group names for our roles: "agent=KCC-medewerkers,admin=Webcare-beheer".
-# A role not named here is matched by its own name (a group called "agent" gives the agent role).
-OIDC_ROLE_GROUPS = env_list("OIDC_ROLE_GROUPS", "")
-# Where the identity provider enforces its own second factor (as municipal ones do), an SSO login
-# counts as two-factor; set 0 to ask for our own TOTP on top.
-OIDC_MFA_TRUSTED = env_bool("OIDC_MFA_TRUSTED", True)
-OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
-LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# Single sign-on with the municipality's identity provider (OpenID Connect): webcare/settings_oidc.py.
+from .settings_oidc import *  # noqa: E402, F403
+from .settings_oidc import OIDC_ENABLED  # noqa: E402  (named, as it is read below)
+
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("security.oidc.RoleClaimsBackend")
 

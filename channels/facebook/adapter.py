@@ -36,10 +36,14 @@ from .rules import MESSENGER_MAX_LENGTH, private_reply_target, reply_refusal
 
 logger = logging.getLogger(__name__)
 
-POST_FIELDS = "id,message,created_time,updated_time,from{id,name}"
-COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},is_hidden"
+# Attachments come along: photos and videos are fetched into the inbox's own storage (inbox/media.py).
+POST_FIELDS = (
+    "id,message,created_time,updated_time,from{id,name},attachments{media_type,type,media,description,subattachments}"
+)
+COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},is_hidden,attachment{type,media,description}"
 CONVERSATION_FIELDS = (
-    "id,updated_time,participants,messages.limit(50){id,message,created_time,from{id,name},to}"
+    "id,updated_time,participants,"
+    "messages.limit(50){id,message,created_time,from{id,name},to,attachments{mime_type,image_data,video_data}}"
 )
 PAGE_SIZE = 25
 # Items of the last minute are fetched again next time: ingest de-duplicates, clocks differ.

@@ -35,6 +35,46 @@ def _person(value) -> tuple[str, str]:
     return "", ""
 
 
+def _one_attachment(entry) -> list[dict]:
+    """One Graph attachment as media entries: a post's or comment's (media_type, media.image.src,
+    media.source; an album's subattachments), a Messenger message's (image_data, video_data), or a
+    Messenger webhook's (type, payload.url)."""
+    if not isinstance(entry, dict):
+        return []
+    subs = entry.get("subattachments")
+    if isinstance(subs, dict) and isinstance(subs.get("data"), list):
+        return [m for sub in subs["data"] for m in _one_attachment(sub)]
+    media = entry.get("media") if isinstance(entry.get("media"), dict) else {}
+    image = media.get("image") if isinstance(media.get("image"), dict) else {}
+    kind = str(entry.get("media_type") or entry.get("type") or "").lower()
+    alt = str(entry.get("description") or "") if kind == "photo" and entry.get("description") else ""
+    found = []
+    if isinstance(entry.get("image_data"), dict) and entry["image_data"].get("url"):
+        found.append({"type": "photo", "url": str(entry["image_data"]["url"]), "alt": ""})
+    elif isinstance(entry.get("video_data"), dict) and entry["video_data"].get("url"):
+        found.append({"type": "video", "url": str(entry["video_data"]["url"]), "alt": ""})
+    elif isinstance(entry.get("payload"), dict) and entry["payload"].get("url") and kind in ("image", "video"):
+        found.append({"type": "photo" if kind == "image" else "video", "url": str(entry["payload"]["url"]), "alt": ""})
+    elif kind in ("video", "video_inline", "video_autoplay") and media.get("source"):
+        found.append({"type": "video", "url": str(media["source"]), "alt": alt})
+    elif image.get("src") and kind in ("photo", "sticker", "animated_image_share", "video", "video_inline", "album"):
+        found.append({"type": "photo", "url": str(image["src"]), "alt": alt})
+    return found
+
+
+def attachments_of(item: dict) -> list[dict]:
+    """The photos and videos attached to a post, comment or Messenger message, for the inbox to fetch."""
+    entries = []
+    many = item.get("attachments")
+    if isinstance(many, dict):
+        many = many.get("data")
+    if isinstance(many, list):
+        entries.extend(many)
+    if isinstance(item.get("attachment"), dict):
+        entries.append(item["attachment"])
+    return [m for entry in entries for m in _one_attachment(entry)][:10]
+
+
 def _skip(what: str, item) -> None:
     item_id = item.get("id") if isinstance(item, dict) else None
     logger.warning("Skipped a malformed Facebook %s (id %r)", what, item_id)
@@ -61,6 +101,7 @@ def visitor_post(page_id: str, post) -> IncomingMessage | None:
         text=str(post.get("message") or ""),
         created_at=created,
         kind="post",
+        media=attachments_of(post),
         raw=post,
     )
 
@@ -96,6 +137,7 @@ def comment(page_id: str, post_id: str, item, *, thread_key: str) -> IncomingMes
         kind="comment_reply" if parent_id else "comment",
         in_reply_to=parent_id or post_id,
         outbound=author_id == page_id,
+        media=attachments_of(item),
         raw=item,
     )
 
@@ -122,5 +164,6 @@ def messenger_message(page_id: str, psid: str, item) -> IncomingMessage | None:
         kind="messenger",
         outbound=outbound,
         is_private=True,
+        media=attachments_of(item),
         raw=item,
     )

@@ -175,6 +175,8 @@ def _feed_item(account: Account, value):
             "created_time": value.get("created_time"),
             "from": value.get("from"),
         }
+        if isinstance(value.get("photo"), str):  # a comment with a photo carries its address
+            item["attachment"] = {"type": "photo", "media": {"image": {"src": value["photo"]}}}
         if parent_id and parent_id != post_id:
             item["parent"] = {"id": parent_id}
         thread_key = parse.comment_thread_key(account.pk, post_id, comment_id, parent_id)
@@ -186,6 +188,15 @@ def _feed_item(account: Account, value):
             "created_time": value.get("created_time"),
             "from": value.get("from"),
         }
+        # A photo or video post carries the file's address (`link`), several photos in `photos`.
+        links = [u for u in (value.get("photos") or []) if isinstance(u, str)]
+        if not links and kind in ("photo", "video") and isinstance(value.get("link"), str):
+            links = [value["link"]]
+        if links:
+            media_type = "video" if kind == "video" else "photo"
+            post["attachments"] = {
+                "data": [{"media_type": media_type, "media": {"image": {"src": u}, "source": u}} for u in links]
+            }
         return parse.visitor_post(page_id, post)
     return None
 
@@ -219,6 +230,7 @@ def _messaging_item(account: Account, event):
     item = {
         "id": message.get("mid"),
         "message": message.get("text") or "",
+        "attachments": message.get("attachments") if isinstance(message.get("attachments"), list) else [],
         "created_time": event.get("timestamp"),
         "from": {"id": page_id, "name": ""} if echo else {"id": psid, "name": _sender_name(account, psid)},
     }

@@ -62,7 +62,7 @@ EXPANSIONS = [
     "geo.place_id",
 ]
 USER_FIELDS = ["username", "name"]
-MEDIA_FIELDS = ["type", "url", "preview_image_url", "alt_text"]
+MEDIA_FIELDS = ["type", "url", "preview_image_url", "alt_text", "variants"]
 PLACE_FIELDS = ["full_name", "country_code", "geo"]
 DM_FIELDS = ["id", "text", "event_type", "created_at", "sender_id", "dm_conversation_id", "attachments"]
 

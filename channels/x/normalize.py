@@ -94,18 +94,37 @@ def _references(tweet: dict) -> dict[str, str]:
     }
 
 
+def _video_url(item: dict) -> str:
+    """The MP4 variant of a video or GIF with the highest bitrate (X lists several sizes)."""
+    variants = item.get("variants") if isinstance(item.get("variants"), list) else []
+    mp4 = [
+        v for v in variants if isinstance(v, dict) and v.get("content_type") == "video/mp4" and v.get("url")
+    ]
+    if not mp4:
+        return ""
+    best = max(mp4, key=lambda v: v.get("bit_rate") if isinstance(v.get("bit_rate"), int) else 0)
+    return str(best["url"])
+
+
 def _media(keys, page: Page) -> list[dict]:
+    """Photos (url), videos and GIFs (their MP4, with the still as preview) with the alt text."""
     media = []
     for key in keys if isinstance(keys, list) else []:
         item = page.media.get(str(key))
-        if item:
-            media.append(
-                {
-                    "type": str(item.get("type", "")),
-                    "url": str(item.get("url") or item.get("preview_image_url") or ""),
-                    "alt": str(item.get("alt_text") or ""),
-                }
-            )
+        if not isinstance(item, dict):
+            continue
+        kind = str(item.get("type", ""))
+        preview = str(item.get("preview_image_url") or "")
+        if kind in ("video", "animated_gif"):
+            url = _video_url(item)
+            if not url:  # no playable variant listed: the still is all we can keep
+                kind, url = "photo", preview
+        else:
+            url = str(item.get("url") or preview)
+        entry = {"type": kind, "url": url, "alt": str(item.get("alt_text") or "")}
+        if preview and preview != url:
+            entry["preview"] = preview
+        media.append(entry)
     return media
 
 

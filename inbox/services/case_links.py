@@ -4,6 +4,7 @@ The link lives on the inbox side (Conversation.case) because cases/ does not kno
 service writes one event on the conversation's timeline and one on the case's, in one transaction.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +15,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
 
-from ..models import Conversation, Event, Message
+from ..models import Attachment, Conversation, Event, Message
 from ..permissions import require_holder
 from ..workflow import State
 from .base import ServiceError, conversation_lock, event_append
@@ -32,8 +33,10 @@ def conversation_case_register(
     location: str = "",
     latitude: Decimal | float | None = None,
     longitude: Decimal | float | None = None,
+    attachment_ids: Sequence[int] = (),
 ) -> Case:
-    """Register the report in this conversation as a new case and link the conversation to it."""
+    """Register the report in this conversation as a new case and link the conversation to it, with
+    the conversation's stored photos chosen for it ("foto bij de melding")."""
     conversation = conversation_lock(conversation_id)
     require_holder(
         user, conversation, refusal=_("%(name)s is working on this conversation; only they can reply.")
@@ -63,7 +66,17 @@ def conversation_case_register(
     except case_services.CaseError as exc:
         raise ServiceError(str(exc)) from exc
     conversation.case = case
-    event_append(conversation, kind=Event.Kind.CASE_REGISTERED, actor=user, case=case.number)
+    photos = list(
+        Attachment.objects.filter(
+            pk__in=list(attachment_ids),
+            message__conversation=conversation,
+            status=Attachment.Status.STORED,
+            kind=Attachment.Kind.IMAGE,
+        ).values_list("pk", flat=True)
+    )
+    Attachment.objects.filter(pk__in=photos).update(case=case)
+    data = {"case": case.number, "photos": photos} if photos else {"case": case.number}
+    event_append(conversation, kind=Event.Kind.CASE_REGISTERED, actor=user, **data)
     conversation.save()
     return case
 

@@ -1,14 +1,26 @@
-"""Claiming: one person at a time works a conversation; "take next" is safe under concurrency."""
+"""Claiming: one person at a time works a conversation; "take next" is safe under concurrency; the
+holder hands it to a colleague, and a colleague takes over from someone who is away."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ..models import QUEUE_ORDER, Conversation, Event
-from ..permissions import require_holder
+from ..permissions import can_work_on, require_holder, take_over_allows
+from ..selectors.conversation import holder_is_away
 from ..workflow import TAKE_NEXT_STATES, State
-from .base import AlreadyClaimed, ServiceError, conversation_lock, event_append, person_name, state_change
+from .base import (
+    AlreadyClaimed,
+    NotAllowed,
+    ServiceError,
+    conversation_lock,
+    event_append,
+    person_name,
+    state_change,
+)
+from .notifications import notify
 
 
 @transaction.atomic
@@ -70,3 +82,81 @@ def conversation_take_next(*, user: AbstractBaseUser, candidates: QuerySet) -> C
     if conversation is None:
         return None
     return conversation_claim(conversation_id=conversation.pk, user=user)
+
+
+@transaction.atomic
+def conversation_assign(*, conversation_id: int, user: AbstractBaseUser, assignee_id: int) -> Conversation:
+    """Hand the conversation to a colleague who may work on it: by whoever the holder rule lets act
+    (the holder, anyone while nobody holds it, an admin). The colleague is told."""
+    conversation = conversation_lock(conversation_id)
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    require_holder(
+        user, conversation, refusal=_("%(name)s is working on this conversation; only they can hand it over.")
+    )
+    assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+    if assignee is None or not can_work_on(assignee, conversation):
+        raise ServiceError(_("Choose a colleague who may work on this conversation."))
+    if assignee.pk == conversation.assignee_id:
+        raise ServiceError(
+            _("%(name)s is already working on this conversation.") % {"name": person_name(assignee)}
+        )
+    previous = conversation.assignee
+    conversation.assignee = assignee
+    data = {"to": assignee.get_username(), "to_name": person_name(assignee)}
+    if previous is not None:
+        data.update({"previous": previous.get_username(), "previous_name": person_name(previous)})
+    if conversation.state == State.NEW:
+        event = state_change(conversation, State.OPEN, kind=Event.Kind.ASSIGNED, actor=user, **data)
+    else:
+        event = event_append(conversation, kind=Event.Kind.ASSIGNED, actor=user, **data)
+    conversation.save()
+    if assignee.pk != user.pk:
+        who = conversation.contact.name or conversation.contact.handle
+        notify(
+            users=[assignee],
+            conversation=conversation,
+            event=event,
+            text=_("%(name)s handed you a conversation with %(who)s.")
+            % {"name": person_name(user), "who": who},
+            email=False,
+        )
+    return conversation
+
+
+@transaction.atomic
+def conversation_take_over(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
+    """Become the holder of a conversation a colleague holds, where TAKE_OVER_RULE allows it (they are
+    away, or an admin steps in). The colleague is told; the timeline says from whom."""
+    conversation = conversation_lock(conversation_id)
+    if conversation.assignee_id is None or conversation.assignee_id == user.pk:
+        raise ServiceError(_("Nobody else is working on this conversation; claim it instead."))
+    if conversation.state == State.CLOSED:
+        raise ServiceError(_("This conversation is closed; reopen it first."))
+    previous = conversation.assignee
+    away = holder_is_away(conversation)
+    if not take_over_allows(user, conversation, holder_away=away):
+        if not can_work_on(user, conversation):
+            raise NotAllowed(_("Your role may not work on conversations."))
+        raise AlreadyClaimed(
+            _("%(name)s is still working on this conversation; ask them to hand it over.")
+            % {"name": person_name(previous)}
+        )
+    conversation.assignee = user
+    event = event_append(
+        conversation,
+        kind=Event.Kind.TAKEN_OVER,
+        actor=user,
+        previous=previous.get_username(),
+        previous_name=person_name(previous),
+        away=away,
+    )
+    conversation.save()
+    notify(
+        users=[previous],
+        conversation=conversation,
+        event=event,
+        text=_("%(name)s took over a conversation you were working on.") % {"name": person_name(user)},
+        email=False,
+    )
+    return conversation

@@ -24,6 +24,7 @@ from ..workflow import TODO_STATES, State
 from .base import event_build, message_counted, state_change_built
 from .case_links import cases_link_named
 from .exposure import exposure_flag
+from .media import attachments_register
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,8 @@ class _Page:
             if message.direction == Message.Direction.INBOUND:
                 # A message naming a known case number links its conversation to that case.
                 cases_link_named(conversation=self.touched[message.conversation_id], message=message)
+                if message.media:
+                    attachments_register(message=message)  # fetched into our storage after commit
         now = timezone.now()
         for conversation in self.touched.values():
             conversation.updated_at = now
@@ -364,5 +367,7 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
     if not item.outbound:
         # A message naming a known case number links its conversation to that case.
         cases_link_named(conversation=conversation, message=message)
+        if item.media:
+            attachments_register(message=message)  # fetched into our storage by a task after commit
     days_ended({timezone.localdate(item.created_at)})
     return message

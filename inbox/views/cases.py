@@ -31,47 +31,67 @@ from ..permissions import can_view_case, can_work, can_work_on
 from ..placeholders import reply_with_case_number
 from ..platforms import reply_rules
 from ..selectors.cases import case_conversations, conversation_prefill_text
+from ..selectors.media import case_attachments, conversation_photos
 from ..services.base import ServiceError
 from ..services.case_links import case_status_tell, conversation_case_link, conversation_case_register
 from .common import require_inbox, workable_conversation_or_403
 
 
-def _prefill(conversation) -> dict:
-    """Triage's suggestions when the conversation has them, else guesses from the citizen's text."""
+def _prefill(conversation, photos) -> dict:
+    """Triage's suggestions when the conversation has them, else guesses from the citizen's text; the
+    position where a photo was taken, when one has it."""
     text = conversation_prefill_text(conversation)
-    hint_category = getattr(conversation, "category", "") or ""
+    # Triage's category (an agent's decision over the suggestion), read through the reverse relation:
+    # the inbox never imports triage.
+    triage = getattr(getattr(conversation, "triage", None), "current", None) or {}
+    hint_category = triage.get("category") or ""
     hint_location = getattr(conversation, "location", "") or ""
-    return {
+    initial = {
         "category": suggest_category(text, hint=str(hint_category)),
         "description": text,
         "location": suggest_location(text, hint=str(hint_location)),
     }
+    placed = next((p for p in photos if p.latitude is not None and p.longitude is not None), None)
+    if placed is not None:
+        initial.update(latitude=placed.latitude, longitude=placed.longitude)
+    return initial
 
 
-def _register_context(conversation, form) -> dict:
+def _register_context(conversation, form, photos, chosen=None) -> dict:
     missing = [form[name] for name in ("category", "description", "location") if not form[name].value()]
     return {
         "conversation": conversation,
         "form": form,
         "missing": missing,
         "missing_names": [field.name for field in missing],
+        "photos": photos,
+        "chosen_photos": {p.pk for p in photos} if chosen is None else set(chosen),
+        "photo_position": next((p for p in photos if p.latitude is not None), None),
     }
+
+
+def _chosen_photos(request) -> list[int]:
+    return [int(v) for v in request.POST.getlist("photos") if v.isdigit()][:50]
 
 
 @login_required
 def case_register(request, pk: int):
     """GET: the prefilled form (a fragment for htmx, a page without). POST: register the case."""
     conversation = workable_conversation_or_403(request, pk)
+    photos = conversation_photos(conversation)
     if request.method != "POST":
-        form = CaseRegisterForm(initial=_prefill(conversation))
+        form = CaseRegisterForm(initial=_prefill(conversation, photos))
         template = "cases/_register_form.html" if request.htmx else "cases/register.html"
-        return render(request, template, _register_context(conversation, form))
+        return render(request, template, _register_context(conversation, form, photos))
     form = CaseRegisterForm(request.POST)
     error = ""
     if form.is_valid():
         try:
             case = conversation_case_register(
-                conversation_id=conversation.pk, user=request.user, **form.cleaned_data
+                conversation_id=conversation.pk,
+                user=request.user,
+                attachment_ids=_chosen_photos(request),
+                **form.cleaned_data,
             )
         except ServiceError as exc:
             error = str(exc)
@@ -92,7 +112,7 @@ def case_register(request, pk: int):
                 "reply_max_length": reply_rules(conversation.account.platform).max_length,
             }
             return render(request, "cases/_registered.html", context)
-    context = {**_register_context(conversation, form), "error": error}
+    context = {**_register_context(conversation, form, photos, _chosen_photos(request)), "error": error}
     template = "cases/_register_form.html" if request.htmx else "cases/register.html"
     return render(request, template, context, status=422)
 
@@ -138,6 +158,7 @@ def _case_context(request, case: Case, **extra) -> dict:
     return {
         "case": case,
         "conversations": conversations,
+        "photos": case_attachments(user=request.user, case=case),
         "contacts": contacts,
         "timeline": case_selectors.case_timeline(case),
         "status_pushes": case_selectors.case_status_pushes(case),

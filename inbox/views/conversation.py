@@ -1,4 +1,5 @@
-"""One conversation: its page (live via htmx), claim, release, close, reopen, reply, retry and hiding a comment."""
+"""One conversation: its page (live via htmx), claim, release, hand over, take over, close (and go to the
+next), reopen, reply, retry and hiding a comment."""
 
 import json
 
@@ -12,33 +13,54 @@ from django_htmx.http import reswap, retarget
 
 from ..forms import ReplyForm
 from ..models import Message
-from ..permissions import can_work_on, holder_allows
+from ..permissions import can_work_on, holder_allows, take_over_allows, visible_conversations
 from ..platforms import PlatformRefused, comment_moderation, reply_rules
 from ..selectors.conversation import (
     contact_history,
     conversation_thread,
     conversation_timeline,
+    escalation_notes,
+    handover_candidates,
+    holder_is_away,
 )
 from ..services.base import OutdatedThread, PersonalDataInPublicReply, ServiceError
-from ..services.claims import conversation_claim, conversation_release
+from ..services.claims import (
+    conversation_assign,
+    conversation_claim,
+    conversation_release,
+    conversation_take_next,
+    conversation_take_over,
+)
 from ..services.lifecycle import conversation_close, conversation_reopen
 from ..services.moderation import comment_hidden_record
 from ..services.notifications import notifications_mark_read
 from ..services.outbox import reply_queue, reply_retry
+from ..workflow import State
 from .common import conversation_or_404, workable_conversation_or_403
 from .klantcontacten import klantcontact_context
 
 
 def _conversation_context(request, conversation, **extra):
     rules = reply_rules(conversation.account.platform)
+    timeline = conversation_timeline(conversation)
+    can_work = can_work_on(request.user, conversation)
+    may_act = holder_allows(request.user, conversation)
+    held_by_other = conversation.assignee_id not in (None, request.user.pk)
     return {
         "conversation": conversation,
         "thread": conversation_thread(conversation),
-        "timeline": conversation_timeline(conversation),
+        "timeline": timeline,
+        "escalation": escalation_notes(conversation, timeline),
         "history": contact_history(user=request.user, conversation=conversation),
-        "can_work": can_work_on(request.user, conversation),
+        "can_work": can_work,
         # The holder rule's answer: whether this user may act on the conversation as it is held now.
-        "may_act": holder_allows(request.user, conversation),
+        "may_act": may_act,
+        "can_take_over": can_work
+        and held_by_other
+        and take_over_allows(request.user, conversation, holder_away=holder_is_away(conversation)),
+        "colleagues": handover_candidates(conversation=conversation, exclude=[conversation.assignee])
+        if can_work and may_act and conversation.state != State.CLOSED
+        else [],
         "version": f"{conversation.updated_at.timestamp():.6f}",
         "reply_max_length": rules.max_length,
         "reply_count_rules": json.dumps(rules.client_rules) if rules.client_rules else "",
@@ -94,6 +116,43 @@ claim = _action(conversation_claim)
 release = _action(conversation_release)
 close = _action(conversation_close)
 reopen = _action(conversation_reopen)
+take_over = _action(conversation_take_over)
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    """Hand the conversation to the colleague chosen in the form."""
+    conversation = workable_conversation_or_403(request, pk)
+    try:
+        assignee_id = int(request.POST.get("assignee", ""))
+    except ValueError:
+        return _after_action(request, pk, error=_("Choose a colleague."))
+    try:
+        conversation_assign(conversation_id=conversation.pk, user=request.user, assignee_id=assignee_id)
+    except ServiceError as exc:
+        return _after_action(request, pk, error=str(exc))
+    return _after_action(request, pk)
+
+
+@login_required
+@require_POST
+def close_next(request, pk: int):
+    """Close this conversation and open the next one to do, claimed (as "take next" does)."""
+    conversation = workable_conversation_or_403(request, pk)
+    try:
+        conversation_close(conversation_id=conversation.pk, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("inbox:conversation", pk=pk)
+    following = conversation_take_next(
+        user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
+    )
+    if following is None:
+        messages.success(request, _("Conversation closed. Nothing left in the queue for you."))
+        return redirect("inbox:queue")
+    messages.success(request, _("Conversation closed. This is the next one; you are working on it."))
+    return redirect("inbox:conversation", pk=following.pk)
 
 
 @login_required

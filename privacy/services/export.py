@@ -35,6 +35,12 @@ def _message(m: Message) -> dict:
         "text": m.text,
         "author_name": m.author_name,
         "media": m.media,
+        # The photos and videos we copied: what they are and where they came from (the files
+        # themselves are served to the staff only, never exported by address).
+        "attachments": [
+            {"kind": a.kind, "alt": a.alt, "platform_url": a.platform_url, "status": a.status, "size": a.size}
+            for a in m.attachments.all()
+        ],
         "created_at": _iso(m.created_at),
         "send_status": m.send_status,
         "hidden": m.hidden,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.models import Case, ManualContact
 from inbox.models import Contact, Conversation, Event, Message, MonitoringHit, Notification
+from inbox.services.media import attachments_remove
 from triage.models import ConversationTriage
 
 REMOVED = "[verwijderd]"
@@ -19,7 +20,7 @@ EVENT_TEXT_KEYS = {"text", "note", "question", "advice", "error", "preview", "re
 def conversation_pseudonymise(conversation: Conversation, *, why: str) -> dict:
     """Empty the texts, names, raw payloads and platform ids of one conversation, and mark it."""
     messages = Message.objects.filter(conversation=conversation)
-    counts = {"messages": messages.count()}
+    counts = {"messages": messages.count(), "attachments": attachments_remove(conversation_id=conversation.pk)}
     # Our replies keep their platform id (our own posts); the citizen's lose theirs.
     messages.filter(direction=Message.Direction.INBOUND).update(platform_id=None, in_reply_to_platform_id="")
     messages.update(text=REMOVED, author_name="", raw="", media=[], personal_data=[], send_error="")

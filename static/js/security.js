@@ -1,13 +1,7 @@
-// Behaviour that used to sit in inline handlers (onchange, hx-on, hx-vals="js:…"), kept here so the
+// Behaviour that used to sit in inline handlers (hx-on, hx-vals="js:…"), kept here so the
 // Content-Security-Policy can be script-src 'self' without 'unsafe-inline' or 'unsafe-eval'.
 (function () {
   "use strict";
-
-  // <select data-autosubmit>: choosing submits its form (the language and team menus).
-  document.addEventListener("change", function (event) {
-    var select = event.target.closest && event.target.closest("select[data-autosubmit]");
-    if (select && select.form) select.form.submit();
-  });
 
   document.addEventListener("htmx:configRequest", function (event) {
     var detail = event.detail;

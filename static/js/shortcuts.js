@@ -1,9 +1,24 @@
-// Keyboard shortcuts for the queue and a conversation: j/k move, Enter opens, c claims, r replies,
-// e escalates (clicks whatever carries data-shortcut="escalate"), ? shows the help.
+// Keyboard shortcuts for the queue and a conversation: by default j/k move, Enter opens, c claims,
+// r replies, e escalates, x closes (each clicks whatever carries its data-shortcut), ? shows the help.
+// Each person can turn them off or choose other keys (/settings/); the page carries their choice in
+// #shortcut-config (templates/triage/_shortcuts.html). Off means no single key does anything.
 (function () {
   "use strict";
 
   var current = null; // the selected item's key, kept across the queue's live refreshes
+  var DEFAULTS = { next: "j", previous: "k", claim: "c", reply: "r", escalate: "e", close: "x", help: "?" };
+
+  function config() {
+    var element = document.getElementById("shortcut-config");
+    if (!element) return { enabled: false, byKey: {} };
+    var keys = Object.assign({}, DEFAULTS);
+    new URLSearchParams(element.dataset.keys || "").forEach(function (key, action) {
+      if (key) keys[action] = key;
+    });
+    var byKey = {};
+    Object.keys(keys).forEach(function (action) { byKey[keys[action]] = action; });
+    return { enabled: element.dataset.enabled === "1", byKey: byKey };
+  }
 
   function isTyping(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
@@ -68,27 +83,32 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     if (isTyping(event.target)) return;
+    var settings = config();
+    if (!settings.enabled) return;
+    var action = event.key === "Enter" ? "open" : settings.byKey[event.key];
+    if (!action) return;
     var help = document.getElementById("shortcut-help");
-    if (help && help.open && event.key !== "?") return;
-    switch (event.key) {
-      case "j": move(1); break;
-      case "k": move(-1); break;
-      case "Enter": {
+    if (help && help.open && action !== "help") return;
+    switch (action) {
+      case "next": move(1); break;
+      case "previous": move(-1); break;
+      case "open": {
         if (event.target.closest && event.target.closest("a, button")) return; // their own Enter
         var link = rowLink(selected());
         if (!link) return;
         window.location.href = link.href;
         break;
       }
-      case "c": claim(); break;
-      case "r": {
+      case "claim": claim(); break;
+      case "reply": {
         var box = document.getElementById("id_text");
         if (!box) return;
         box.focus();
         break;
       }
-      case "e": if (!clickFirst('[data-shortcut="escalate"]')) return; break;
-      case "?": toggleHelp(); break;
+      case "escalate": if (!clickFirst('[data-shortcut="escalate"]')) return; break;
+      case "close": if (!clickFirst('[data-shortcut="close"]')) return; break;
+      case "help": toggleHelp(); break;
       default: return;
     }
     event.preventDefault();

@@ -116,8 +116,10 @@ def test_the_agent_pages_run_without_a_csp_violation_and_the_guard_warns(
     expect(page.locator(".msg.out")).to_have_count(1)
     expect(page.locator("#id_text")).to_have_value("")  # the form reset now lives in static/js/security.js
 
-    # The language menu submits by itself (was an inline onchange).
+    # The language menu: choosing does not submit by itself (WCAG 3.2.2); its button does.
     page.select_option('select[name="language"]', "en")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.locator("form.language button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.evaluate("window.__csp") == []
     assert not [e for e in errors if "Content Security Policy" in e or "unsafe-eval" in e]

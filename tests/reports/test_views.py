@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from inbox.models import Role
+from inbox.models import Conversation, Role
 from inbox.services.api_tokens import api_token_create
 from tests.conftest import incoming
 
@@ -66,8 +66,28 @@ def test_csv_export_streams_rows_and_defuses_formulas(client, manager, deliver):
     assert response.status_code == 200
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:3] == ["id", "platform", "account"]
+    assert rows[0] == [
+        "gesprek",
+        "kanaal",
+        "account",
+        "team",
+        "status",
+        "urgent",
+        "categorie",
+        "wijk",
+        "zaaknummer",
+        "medewerker",
+        "gestart",
+        "opgehaald",
+        "eerste reactie",
+        "eerste reactie (werkminuten)",
+        "afgesloten op",
+        "uiterlijk",
+        "gebruikersnaam",
+    ]
     assert len(rows) == 3
+    second = Conversation.objects.get(thread_key="two")
+    assert rows[2][1:6] == ["Sandbox", "GemeenteTest", "KCC", "Nieuw", "ja" if second.priority else "nee"]
     assert rows[1][-1] == '\'=HYPERLINK("http://x")'
 
 
@@ -86,3 +106,64 @@ def test_csv_export_refused_for_agents(client, agent):
         client.get(reverse("reports:export_csv"), {"start": "2026-12-01", "end": "2026-12-01"}).status_code
         == 403
     )
+
+
+def test_csv_export_has_category_wijk_case_agent_and_working_minutes(client, manager, agent, deliver):
+    import datetime as dt
+
+    from django.utils import timezone, translation
+
+    from cases.models import Category
+    from cases.services import case_register
+    from inbox.models import Message
+    from triage.models import ConversationTriage
+
+    monday_9 = timezone.make_aware(dt.datetime(2026, 11, 30, 9, 0))
+    deliver(incoming(platform_id="full", text="Lamp kapot", created_at=monday_9))
+    conversation = Conversation.objects.get(thread_key="full")
+    ConversationTriage.objects.update_or_create(
+        conversation=conversation,
+        defaults={"suggested": {"category": "verlichting", "wijk": "Oost"}, "decided": {}},
+    )
+    case = case_register(user=agent, category="verlichting", description="Lamp kapot")
+    Conversation.objects.filter(pk=conversation.pk).update(
+        case=case, first_response_at=monday_9 + dt.timedelta(minutes=45)
+    )
+    Message.objects.create(
+        conversation=conversation,
+        account=conversation.account,
+        direction="out",
+        text="Dank u",
+        sent_by=agent,
+        created_at=monday_9 + dt.timedelta(minutes=45),
+        send_status="sent",
+    )
+    client.force_login(manager)
+
+    response = client.get(reverse("reports:export_csv"), {"start": "2026-11-30", "end": "2026-11-30"})
+
+    header, row = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    values = dict(zip(header, row, strict=True))
+    with translation.override("nl"):
+        lighting = str(Category.VERLICHTING.label)
+    assert (values["categorie"], values["wijk"], values["zaaknummer"], values["medewerker"]) == (
+        lighting,
+        "Oost",
+        case.number,
+        "Agent",
+    )
+    assert values["eerste reactie (werkminuten)"] == "45"
+
+
+def test_dashboard_reads_well_separate_tables_units_and_channel_names(client, manager, deliver):
+    deliver(incoming(platform_id="d1"))
+    client.force_login(manager)
+
+    html = client.get(reverse("reports:dashboard")).content.decode()
+
+    for table in ("open-by-state", "open-by-team", "open-by-category"):
+        assert f'data-testid="{table}"' in html
+    assert '<th scope="col">Status</th>' in html and '<th scope="col">Team</th>' in html
+    assert 'class="label unit start">1 bericht</text>' in html  # the scale's top, with its unit
+    assert 'class="label unit end">uur</text>' in html and ">werkminuten</text>" in html
+    assert "<th>Sandbox</th>" in html and "<th>sandbox</th>" not in html

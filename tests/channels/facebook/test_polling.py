@@ -1,7 +1,7 @@
 import json
 
 from channels import polling
-from channels.facebook.adapter import FacebookAdapter
+from channels.facebook.adapter import POST_FIELDS, FacebookAdapter
 from inbox.models import Account, Conversation, Message
 
 from .conftest import CITIZEN, OTHER, PAGE_ID, ago
@@ -16,7 +16,8 @@ def test_calls_go_to_the_configured_host_and_version(graph, fb_account, settings
     assert paths == [f"/v24.0/{PAGE_ID}/feed", f"/v24.0/{PAGE_ID}/conversations"]
     assert {call.version for call in graph.requests} == {"24.0"}
     assert graph.requests[0].params["access_token"] == "page-token"
-    assert graph.requests[0].params["fields"] == "id,message,created_time,updated_time,from{id,name}"
+    assert graph.requests[0].params["fields"] == POST_FIELDS
+    assert "attachments{media_type,type,media" in POST_FIELDS  # photos come along
 
 
 def test_a_comment_thread_is_one_conversation_and_the_page_reply_is_outbound(graph, fb_account):
