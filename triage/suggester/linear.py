@@ -38,7 +38,7 @@ MAX_THRESHOLD = 0.5
 # "Onzeker" and routing does not act on it.
 UNCERTAIN_BELOW = {"type": 0.5, "category": 0.5}
 # Regularisation per head (inverse strength), picked by cross-validation on the training set.
-C = {"type": 1.0, "category": 1.0, "urgent": 1.0, "escalate": 1.0}
+C = {"type": 2.0, "category": 1.0, "urgent": 1.0, "escalate": 1.0}
 HEADS = {"type": TYPES, "category": CATEGORIES, "urgent": [False, True], "escalate": [False, True]}
 
 
