@@ -25,6 +25,12 @@ class QueueFilterForm(forms.Form):
         return self.cleaned_data["filter"] or "all", self.cleaned_data["team"] or ""
 
 
+class SavedViewForm(QueueFilterForm):
+    """Save the current view of the queue under a name."""
+
+    name = forms.CharField(max_length=60, strip=True)
+
+
 class ShortcutsForm(forms.Form):
     """Shortcuts on or off, and a key of one's own for each action (WCAG 2.1.4)."""
 

@@ -404,4 +404,4 @@ class ApiToken(models.Model):
 # the models here by name, so no cycle. Teamwork: the duty roster, notifications, typing markers.
 # The agent's workspace: one's own shortcuts and citizens' photos.
 from .teamwork_models import DutyShift, Notification, TypingMarker  # noqa: E402, F401
-from .workspace_models import Attachment, ShortcutPreference  # noqa: E402, F401
+from .workspace_models import Attachment, SavedQueueView, ShortcutPreference  # noqa: E402, F401

@@ -62,3 +62,23 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.position} of {self.message_id}"
+
+
+class SavedQueueView(models.Model):
+    """A view of the queue a person saved under a name of their own: a filter and, for a team view,
+    the team. Shown beside the standard views, for that person only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    filter_name = models.CharField(_("view"), max_length=20)
+    team_slug = models.SlugField(_("team"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_queue_view_unique_name")]
+        verbose_name = _("saved queue view")
+        verbose_name_plural = _("saved queue views")
+
+    def __str__(self):
+        return f"{self.user} / {self.name}"

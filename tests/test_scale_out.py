@@ -135,7 +135,7 @@ def test_two_web_processes_and_two_workers_work_as_one(cluster, teams, make_user
 
     # What one web process does shows in the other's live refresh at once; unchanged is a 204.
     page = one.get(f"{one.base}/queue/", timeout=10).text
-    version = re.search(r"v=([^\"&]+)", page).group(1)
+    version = re.search(r'data-version="([^"]+)"', page).group(1)
     live = {"filter": "all", "team": "", "v": version}
     htmx = {"HX-Request": "true"}
     unchanged = one.get(f"{one.base}/queue/", params=live, headers=htmx, timeout=10)

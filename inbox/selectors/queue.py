@@ -16,9 +16,13 @@ from django.utils import timezone
 
 from ..models import QUEUE_ORDER, Conversation, Team
 from ..permissions import visible_conversations
-from ..workflow import TODO_STATES
+from ..workflow import TODO_STATES, State
 
-QUEUE_FILTERS = ("all", "mine", "unassigned", "team")
+# The to-do views (in queue order), then two of what is done, newest first: answered and waiting
+# for the citizen, and closed today.
+TODO_FILTERS = ("all", "mine", "unassigned", "team")
+DONE_FILTERS = {"answered": "updated_at", "closed_today": "closed_at"}
+QUEUE_FILTERS = (*TODO_FILTERS, *DONE_FILTERS)
 QUEUE_PAGE_SIZE = 50
 # Counts stop here: beyond it a page says "more than 50", which costs no count of the whole queue.
 COUNT_LIMIT = 50
@@ -34,6 +38,8 @@ ROW_COLUMNS = (
     "last_message_at",
     "last_activity_at",
     "first_response_at",
+    "closed_at",
+    "updated_at",
     "is_private",
     "message_count",
     "preview",
@@ -69,7 +75,12 @@ class QueuePage:
 
 
 def queue_base(*, user, filter_name: str = "all", team_slug: str = "") -> QuerySet:
-    queryset = visible_conversations(user).filter(state__in=TODO_STATES)
+    queryset = visible_conversations(user)
+    if filter_name == "answered":
+        return queryset.filter(state=State.ANSWERED)
+    if filter_name == "closed_today":
+        return queryset.filter(state=State.CLOSED, closed_at__gte=_today_start())
+    queryset = queryset.filter(state__in=TODO_STATES)
     if filter_name == "mine":
         queryset = queryset.filter(assignee=user)
     elif filter_name == "unassigned":
@@ -86,8 +97,17 @@ def queue_queryset(*, user, filter_name: str = "all", team_slug: str = "") -> Qu
         .select_related("account", "contact", "team", "assignee", "triage")
         .only(*ROW_COLUMNS)
         .annotate(overdue=ExpressionWrapper(Q(due_at__lt=timezone.now()), output_field=BooleanField()))
-        .order_by(*QUEUE_ORDER)
+        .order_by(*_order(filter_name))
     )
+
+
+def _order(filter_name: str) -> tuple:
+    done = DONE_FILTERS.get(filter_name)
+    return (f"-{done}", "-pk") if done else QUEUE_ORDER
+
+
+def _today_start() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
 def queue_page(
@@ -103,7 +123,13 @@ def queue_page(
     the cursor of the page after them. One query for a first page; one more for each priority the
     page crosses into. `offset` (the API's old page numbers) skips rows the slow way instead."""
     queryset = queue_queryset(user=user, filter_name=filter_name, team_slug=team_slug)
-    if after:
+    done = DONE_FILTERS.get(filter_name)
+    if after and done:
+        moment, pk = _done_cursor_decode(after)
+        rows = list(
+            queryset.filter(Q(**{f"{done}__lt": moment}) | Q(**{done: moment, "pk__lt": pk}))[: size + 1]
+        )
+    elif after:
         rows: list[Conversation] = []
         for part in _after(queue_cursor_decode(after)):
             rows += queryset.filter(part)[: size + 1 - len(rows)]
@@ -112,8 +138,27 @@ def queue_page(
     else:
         rows = list(queryset[offset : offset + size + 1])
     if len(rows) > size:
-        return QueuePage(rows=rows[:size], next=queue_cursor(rows[size - 1]))
+        last = rows[size - 1]
+        cursor = _done_cursor(getattr(last, done), last.pk) if done else queue_cursor(last)
+        return QueuePage(rows=rows[:size], next=cursor)
     return QueuePage(rows=rows, next="")
+
+
+def _done_cursor(moment: dt.datetime, pk: int) -> str:
+    """A cursor in a view of what is done (newest first): just before this moment and row."""
+    return base64.urlsafe_b64encode(f"d.{_micros(moment)}.{pk}".encode()).decode().rstrip("=")
+
+
+def _done_cursor_decode(cursor: str) -> tuple[dt.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, micros, pk = raw.split(".")
+        moment = _moment(micros)
+        if kind != "d" or moment is None:
+            raise ValueError(kind)
+        return moment, int(pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError) as exc:
+        raise InvalidCursor("This cursor is not one the queue handed out.") from exc
 
 
 def _after(position: tuple) -> list[Q]:
@@ -192,9 +237,12 @@ def _count(queryset: QuerySet) -> Count:
     return Count(n=min(n, COUNT_LIMIT), more=n > COUNT_LIMIT)
 
 
-def queue_counts(*, user) -> dict[str, Count]:
-    """What is to do and how much of it is overdue, each counted up to COUNT_LIMIT."""
-    base = visible_conversations(user).filter(state__in=TODO_STATES)
+def queue_counts(*, user, filter_name: str = "all", team_slug: str = "") -> dict[str, Count]:
+    """What the view holds and, in a to-do view, how much of it is overdue, each counted up to
+    COUNT_LIMIT. The counts follow the view ("Mine" counts one's own)."""
+    base = queue_base(user=user, filter_name=filter_name, team_slug=team_slug)
+    if filter_name in DONE_FILTERS:
+        return {"todo": _count(base), "overdue": Count(n=0, more=False)}
     return {"todo": _count(base), "overdue": _count(base.filter(due_at__lt=timezone.now()))}
 
 

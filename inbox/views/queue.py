@@ -1,4 +1,5 @@
-"""The shared queue: the live list with its filters, "take next", and the home page that leads there."""
+"""The shared queue: the live list with its views (and the ones a person saved), "take next", and the
+home page that leads there."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,11 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms import QueueFilterForm
-from ..models import Platform
+from ..forms import QueueFilterForm, SavedViewForm
+from ..models import Platform, SavedQueueView
 from ..permissions import can_work, visible_conversations
 from ..selectors.queue import (
     COUNT_LIMIT,
+    DONE_FILTERS,
     QUEUE_PAGE_SIZE,
     InvalidCursor,
     queue_counts,
@@ -21,7 +23,9 @@ from ..selectors.queue import (
     queue_version,
     team_choices,
 )
+from ..services.base import ServiceError
 from ..services.claims import conversation_take_next
+from ..services.preferences import queue_view_delete, queue_view_save
 from ..workflow import State
 from .common import require_inbox
 
@@ -75,18 +79,55 @@ def queue(request):
         "next": page.next,
         "filter_name": filter_name,
         "team_slug": team_slug,
+        "done_view": filter_name in DONE_FILTERS,
     }
     if more:
         return render(request, "inbox/queue.html#queue-rows", context)
     context |= {
-        "counts": queue_counts(user=request.user),
+        "counts": queue_counts(user=request.user, filter_name=filter_name, team_slug=team_slug),
         "count_limit": COUNT_LIMIT,
         "teams": team_choices(),
+        "saved_views": [] if live else list(SavedQueueView.objects.filter(user=request.user)),
         "version": version,
         "after": after,
     }
     template = "inbox/queue.html#queue-live" if live else "inbox/queue.html"
     return render(request, template, context)
+
+
+def _queue_url(filter_name: str, team_slug: str) -> str:
+    query = f"?filter={filter_name}" + (f"&team={team_slug}" if filter_name == "team" and team_slug else "")
+    return reverse("inbox:queue") + query
+
+
+@login_required
+@require_POST
+def saved_view_add(request):
+    """Save the view in the form (a filter, a team) under the name given, for this person."""
+    require_inbox(request.user)
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the view a name of at most 60 characters."))
+        return redirect("inbox:queue")
+    filter_name, team_slug = form.cleaned()
+    try:
+        saved = queue_view_save(
+            user=request.user, name=form.cleaned_data["name"], filter_name=filter_name, team_slug=team_slug
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect(_queue_url(filter_name, team_slug))
+    messages.success(request, _("View %(name)s saved.") % {"name": saved.name})
+    return redirect(_queue_url(filter_name, team_slug))
+
+
+@login_required
+@require_POST
+def saved_view_remove(request, pk: int):
+    require_inbox(request.user)
+    queue_view_delete(user=request.user, view_id=pk)
+    messages.success(request, _("The view is removed."))
+    return redirect("inbox:queue")
 
 
 @login_required

@@ -11,10 +11,6 @@
     if (!trigger || trigger.type === "load" || trigger.type === "htmx:poll:trigger") {
       detail.headers["X-Webcare-Background"] = "1";
     }
-    // The live queue sends how many rows are shown ("load more" added some), so its refresh
-    // keeps them all instead of dropping back to the first page.
-    var shown = detail.elt && detail.elt.getAttribute && detail.elt.getAttribute("data-send-shown");
-    if (shown) detail.parameters["shown"] = document.querySelectorAll(shown).length;
     // The case registration form sends the reply being written, and where the cursor is, so the
     // case number lands in the reply once, at the cursor.
     if (detail.elt && detail.elt.closest && detail.elt.closest("[data-send-reply-draft]")) {
