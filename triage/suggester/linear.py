@@ -261,6 +261,8 @@ class LinearSuggester:
         product (row by row the same arithmetic, so the same figures as one at a time)."""
         # A long Facebook post says what it is about early on.
         texts = [str(text or "")[:5000] for text in texts]
+        if not texts:
+            return []
         masked = [self.places.masked(text) for text in texts]
         X = sparse.vstack([self.featurizer.transform_one((m, to)) for m in masked], format="csr")
         probabilities = {name: head.probabilities(X) for name, head in self.heads.items()}
