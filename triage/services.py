@@ -31,33 +31,72 @@ def routing_values(current: dict, uncertain: list) -> tuple[str, str | None]:
 # --- On arrival ---------------------------------------------------------------------------------
 
 
-def conversation_triage_on_arrival(
-    conversation: Conversation, text: str, *, rows: list | None = None
-) -> ArrivalDecision:
+def conversation_triage_on_arrival(conversation: Conversation, text: str) -> ArrivalDecision:
     """Inbox's arrival hook: suggest type, category, urgent, escalate and wijk for a new conversation
     and pick its team by the routing rules.
 
     Runs inside ingest's transaction on the conversation it just created. Triage keeps its own
-    row (the suggestions; added to `rows` instead of saved, when given); inbox applies the decision (an urgent one gets priority 1 and the short
+    row (the suggestions); inbox applies the decision (an urgent one gets priority 1 and the short
     deadline, the agent can undo that) and puts it in the "conversation started" event's data, so
     the timeline shows the suggestions and the routing from the first entry.
     """
-    to = conversation.account.handle
+    return conversations_triage_on_arrival([(conversation, text)])[0]
+
+
+def conversations_triage_on_arrival(arrivals) -> list[ArrivalDecision]:
+    """The arrival hook for a page of new conversations at once (inbox calls it with the page's
+    (conversation, text) pairs): the same decisions as one at a time, the texts of each account
+    suggested for together and the triage rows inserted together."""
+    suggestions = _suggestions(arrivals)
+    rows = [
+        ConversationTriage(
+            conversation=conversation,
+            text=text[:10000],
+            to=conversation.account.handle[:200],
+            suggested=suggestion.as_dict(),
+            reasons=suggestion.reasons,
+        )
+        for (conversation, text), suggestion in zip(arrivals, suggestions, strict=True)
+    ]
+    ConversationTriage.objects.bulk_create(rows)
+    return [
+        _decision(conversation, text, suggestion)
+        for (conversation, text), suggestion in zip(arrivals, suggestions, strict=True)
+    ]
+
+
+_NONE = Suggestion(type="", category="", urgent=False, escalate=False, wijk=None)
+
+
+def _suggestions(arrivals) -> list[Suggestion]:
+    """A suggestion per arrival; the texts addressed to one account in one call of the model."""
+    by_to: dict[str, list[int]] = {}
+    for i, (conversation, _text) in enumerate(arrivals):
+        by_to.setdefault(conversation.account.handle, []).append(i)
+    found: list[Suggestion] = [_NONE] * len(arrivals)
+    for to, indices in by_to.items():
+        try:
+            suggester = learning.current_suggester()
+            many = suggester.suggest_many([arrivals[i][1] for i in indices], to=to)
+        except Exception:
+            # One text the model chokes on must not cost the others their suggestions: one at a time.
+            many = [_suggestion_or_none(arrivals[i][0], arrivals[i][1], to) for i in indices]
+        for i, suggestion in zip(indices, many, strict=True):
+            found[i] = suggestion
+    return found
+
+
+def _suggestion_or_none(conversation: Conversation, text: str, to: str) -> Suggestion:
     try:
-        suggestion = learning.current_suggester().suggest(text, to=to)
+        return learning.current_suggester().suggest(text, to=to)
     except Exception:  # a broken model file must not stop messages from coming in
         logger.exception(
             "Triage failed for conversation %s; it is routed without suggestions", conversation.pk
         )
-        suggestion = Suggestion(type="", category="", urgent=False, escalate=False, wijk=None)
-    triage = ConversationTriage(
-        conversation=conversation,
-        text=text[:10000],
-        to=to[:200],
-        suggested=suggestion.as_dict(),
-        reasons=suggestion.reasons,
-    )
-    triage.save() if rows is None else rows.append(triage)
+        return _NONE
+
+
+def _decision(conversation: Conversation, text: str, suggestion: Suggestion) -> ArrivalDecision:
     category, wijk = routing_values(suggestion.as_dict(), suggestion.reasons.get("uncertain", []))
     team, rule = routed_team(conversation=conversation, category=category, wijk=wijk, text=text)
     return ArrivalDecision(
@@ -69,15 +108,6 @@ def conversation_triage_on_arrival(
             "routing_rule": rule.name if rule else "",
         },
     )
-
-
-def conversations_triage_on_arrival(arrivals) -> list[ArrivalDecision]:
-    """The arrival hook for a page of new conversations at once: the same decisions, the triage rows
-    inserted together (inbox calls it with the page's (conversation, text) pairs)."""
-    rows: list[ConversationTriage] = []
-    decisions = [conversation_triage_on_arrival(c, text, rows=rows) for c, text in arrivals]
-    ConversationTriage.objects.bulk_create(rows)
-    return decisions
 
 
 # --- Agents' decisions --------------------------------------------------------------------------

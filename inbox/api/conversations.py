@@ -3,6 +3,7 @@ hand-back and forwarding. The same permissions as the screens."""
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -21,7 +22,18 @@ from .schemas import ERRORS, ConversationRef
 router = Router()
 
 
-class ConversationOut(ConversationRef):
+# A queue row. No docstring: it would become the schema's description in the OpenAPI document.
+# The list reads exactly these fields as values (`LIST_VALUES`), so there are no resolvers here; a
+# conversation read whole gets them from its related rows (`ConversationDetailOut`).
+class ConversationOut(Schema):
+    # ConversationRef's fields, in its order.
+    id: int
+    state: str
+    account: str
+    platform: str
+    contact_name: str
+    contact_handle: str
+    last_message_at: dt.datetime
     team: str
     assignee: str | None
     priority: int
@@ -31,13 +43,25 @@ class ConversationOut(ConversationRef):
     message_count: int
     last_activity_at: dt.datetime | None
 
-    @staticmethod
-    def resolve_team(obj):
-        return obj.team.slug
 
-    @staticmethod
-    def resolve_assignee(obj):
-        return obj.assignee.get_username() if obj.assignee else None
+# Each field of a queue row → the column, or the related one, the list reads it from.
+LIST_VALUES = {
+    "id": "id",
+    "state": "state",
+    "account": "account__handle",
+    "platform": "account__platform",
+    "contact_name": "contact__name",
+    "contact_handle": "contact__handle",
+    "last_message_at": "last_message_at",
+    "team": "team__slug",
+    "assignee": f"assignee__{get_user_model().USERNAME_FIELD}",
+    "priority": "priority",
+    "due_at": "due_at",
+    "first_response_at": "first_response_at",
+    "preview": "preview",
+    "message_count": "message_count",
+    "last_activity_at": "last_activity_at",
+}
 
 
 class ConversationPageOut(Schema):
@@ -74,6 +98,19 @@ class EventOut(Schema):
 class ConversationDetailOut(ConversationOut):
     messages: list[MessageOut]
     timeline: list[EventOut]
+
+    resolve_account = staticmethod(ConversationRef.resolve_account)
+    resolve_platform = staticmethod(ConversationRef.resolve_platform)
+    resolve_contact_name = staticmethod(ConversationRef.resolve_contact_name)
+    resolve_contact_handle = staticmethod(ConversationRef.resolve_contact_handle)
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team.slug
+
+    @staticmethod
+    def resolve_assignee(obj):
+        return obj.assignee.get_username() if obj.assignee else None
 
     @staticmethod
     def resolve_messages(obj):
@@ -141,6 +178,7 @@ def list_conversations(
             team_slug=team,
             after=cursor,
             offset=0 if cursor else (page - 1) * QUEUE_PAGE_SIZE,
+            values=LIST_VALUES,
         )
     except InvalidCursor as exc:
         raise HttpError(422, str(exc)) from exc

@@ -110,6 +110,22 @@ def _today_start() -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
 
 
+# A row's place in queue order, read first when rows are read as values (the cursor is made of it);
+# in a view of what is done, its moment and id.
+_POSITION = ("priority", "due_at", "started_at", "pk")
+
+
+def _position_fields(filter_name: str) -> tuple:
+    done = DONE_FILTERS.get(filter_name)
+    return (done, "pk") if done else _POSITION
+
+
+def queue_values(queryset: QuerySet, values: dict[str, str], position: tuple = _POSITION) -> QuerySet:
+    """The queue read as plain values: its position, then `values` (the name a row shows a value by →
+    the column, or a related one, it comes from), one tuple per row and no model instances."""
+    return queryset.values_list(*position, *values.values())
+
+
 def queue_page(
     *,
     user,
@@ -118,30 +134,42 @@ def queue_page(
     after: str = "",
     offset: int = 0,
     size: int = QUEUE_PAGE_SIZE,
+    values: dict[str, str] | None = None,
 ) -> QueuePage:
     """`size` rows of the queue starting after the cursor `after` (from the start without one), and
     the cursor of the page after them. One query for a first page; one more for each priority the
-    page crosses into. `offset` (the API's old page numbers) skips rows the slow way instead."""
+    page crosses into. `offset` (the API's old page numbers) skips rows the slow way instead.
+
+    The rows are conversations as a row shows them, or with `values` dicts of just those (see
+    `queue_values`): what the API lists, without building six model instances a row."""
     queryset = queue_queryset(user=user, filter_name=filter_name, team_slug=team_slug)
     done = DONE_FILTERS.get(filter_name)
+    position_fields = _position_fields(filter_name)
+    if values:
+        queryset = queue_values(queryset, values, position_fields)
     if after and done:
         moment, pk = _done_cursor_decode(after)
         rows = list(
             queryset.filter(Q(**{f"{done}__lt": moment}) | Q(**{done: moment, "pk__lt": pk}))[: size + 1]
         )
     elif after:
-        rows: list[Conversation] = []
+        rows: list = []
         for part in _after(queue_cursor_decode(after)):
             rows += queryset.filter(part)[: size + 1 - len(rows)]
             if len(rows) > size:
                 break
     else:
         rows = list(queryset[offset : offset + size + 1])
-    if len(rows) > size:
-        last = rows[size - 1]
-        cursor = _done_cursor(getattr(last, done), last.pk) if done else queue_cursor(last)
-        return QueuePage(rows=rows[:size], next=cursor)
-    return QueuePage(rows=rows, next="")
+    more = len(rows) > size
+    rows = rows[:size]
+    if values:
+        position = tuple(rows[-1][: len(position_fields)]) if more else None
+        rows = [dict(zip(values, row[len(position_fields) :], strict=True)) for row in rows]
+    else:
+        position = tuple(getattr(rows[-1], name) for name in position_fields) if more else None
+    if position is None:
+        return QueuePage(rows=rows, next="")
+    return QueuePage(rows=rows, next=_done_cursor(*position) if done else _cursor_at(*position))
 
 
 def _done_cursor(moment: dt.datetime, pk: int) -> str:
@@ -192,9 +220,17 @@ def _moment(micros: str) -> dt.datetime | None:
     return _EPOCH + int(micros) * _MICROSECOND if micros else None
 
 
+def _position(row: Conversation) -> tuple:
+    return row.priority, row.due_at, row.started_at, row.pk
+
+
 def queue_cursor(row: Conversation) -> str:
     """An opaque cursor pointing just after `row`."""
-    raw = f"{row.priority}.{_micros(row.due_at)}.{_micros(row.started_at)}.{row.pk}"
+    return _cursor_at(*_position(row))
+
+
+def _cursor_at(priority: int, due_at: dt.datetime | None, started_at: dt.datetime, pk: int) -> str:
+    raw = f"{priority}.{_micros(due_at)}.{_micros(started_at)}.{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -73,3 +73,17 @@ def test_a_cursor_the_queue_did_not_hand_out_is_a_clear_422(client, headers, cur
 
     assert response.status_code == 422
     assert response.json() == {"detail": "This cursor is not one the queue handed out."}
+
+
+def test_a_listed_row_shows_what_the_conversation_read_whole_shows(client, headers, deliver, agent):
+    # The list reads its rows as values, the detail from the conversation's related rows: the same
+    # fields with the same values, for a claimed conversation (an assignee) and an unclaimed one.
+    deliver(incoming(platform_id="a1", author_id="c1"), incoming(platform_id="a2", author_id="c2"))
+    claimed = Conversation.objects.order_by("pk").first()
+    assert client.post(f"/api/v1/conversations/{claimed.pk}/claim", **headers).status_code == 200
+    items = client.get("/api/v1/conversations", **headers).json()["items"]
+    assert {item["assignee"] for item in items} == {agent.get_username(), None}
+    for item in items:
+        detail = client.get(f"/api/v1/conversations/{item['id']}", **headers).json()
+        assert item == {key: detail[key] for key in item}
+        assert set(detail) - set(item) == {"messages", "timeline"}

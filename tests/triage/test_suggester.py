@@ -169,3 +169,14 @@ def test_cross_validation_scores_every_example_once():
 def test_a_place_that_spans_wijken_names_none(shipped):
     assert shipped.suggest("File op de Waterlinieweg. Weer. Elke. Dag.").wijk is None
     assert shipped.suggest("Kapotte lamp aan de Vaartsche Rijn").wijk is None
+
+
+def test_suggesting_for_many_texts_at_once_gives_each_the_suggestion_it_gets_alone(shipped):
+    # Ingest suggests for a poll page's new conversations together: the same figures, reasons and
+    # words for each text as one at a time, whatever else is in the batch.
+    texts = [e.text for e in load_examples(TRAIN_DIR)[::7]] + ["", "Lantaarnpaal kapot op de Zamenhofdreef"]
+    for to in (None, "gemeente"):
+        alone = [shipped.suggest(text, to=to) for text in texts]
+        assert shipped.suggest_many(texts, to=to) == alone
+        assert shipped.suggest_many(texts[::-1][:25], to=to) == alone[::-1][:25]
+    assert shipped.suggest_many([]) == []

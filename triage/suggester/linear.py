@@ -12,10 +12,12 @@ the training examples is looked at. The wijk comes from a gazetteer, as before.
 import io
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import joblib
 import numpy as np
+from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -74,10 +76,15 @@ class Head:
         return softmax(scores, axis=1)
 
     def weights_for(self, index: int) -> np.ndarray:
-        """Each feature's pull towards class `index` (against the average class)."""
+        """Each feature's pull towards class `index` (against the average class); worked out once per
+        class, since every suggestion's explanation reads it."""
         if self.is_flag:
             return self.coef[0]
-        return self.coef[index] - self.coef.mean(axis=0)
+        if getattr(self, "_weights_of", None) is not self.coef:
+            self._weights_of, self._weights = self.coef, {}
+        if index not in self._weights:
+            self._weights[index] = self.coef[index] - self.coef.mean(axis=0)
+        return self._weights[index]
 
 
 def _labels(examples: list[Example], head: str) -> tuple[list[int], list]:
@@ -247,11 +254,24 @@ class LinearSuggester:
         return cls(featurizer, heads, places, {"format": FORMAT, "examples": len(examples), **(meta or {})})
 
     def suggest(self, text: str, *, to: str | None = None) -> Suggestion:
-        text = str(text or "")[:5000]  # a long Facebook post says what it is about early on
-        masked = self.places.masked(text)
-        X = self.featurizer.transform_one((masked, to))
-        row = X[0]
-        words = self.featurizer.word_features(masked)
+        return self.suggest_many([text], to=to)[0]
+
+    def suggest_many(self, texts: Sequence[str], *, to: str | None = None) -> list[Suggestion]:
+        """One suggestion per text, as `suggest` gives it: each head scores all the texts in one
+        product (row by row the same arithmetic, so the same figures as one at a time)."""
+        # A long Facebook post says what it is about early on.
+        texts = [str(text or "")[:5000] for text in texts]
+        if not texts:
+            return []
+        masked = [self.places.masked(text) for text in texts]
+        X = sparse.vstack([self.featurizer.transform_one((m, to)) for m in masked], format="csr")
+        probabilities = {name: head.probabilities(X) for name, head in self.heads.items()}
+        return [
+            self._suggestion(text, X[i], self.featurizer.word_features(masked[i]), probabilities, i)
+            for i, text in enumerate(texts)
+        ]
+
+    def _suggestion(self, text: str, row, words: list, probabilities: dict, i: int) -> Suggestion:
         reasons: dict = {"confidence": {}, "uncertain": []}
         picked = {}
         for name in ("type", "category"):
@@ -259,17 +279,17 @@ class LinearSuggester:
             if head is None:
                 picked[name] = HEADS[name][0]
                 continue
-            probabilities = head.probabilities(X)[0]
-            index = int(probabilities.argmax())
+            p = probabilities[name][i]
+            index = int(p.argmax())
             picked[name] = head.classes[index]
-            reasons["confidence"][name] = round(float(probabilities[index]), 3)
+            reasons["confidence"][name] = round(float(p[index]), 3)
             reasons[f"{name}_words"] = top_words(words, row, head.weights_for(index))
-            if probabilities[index] < UNCERTAIN_BELOW[name]:
+            if p[index] < UNCERTAIN_BELOW[name]:
                 reasons["uncertain"].append(name)
         flags = {}
         for name in ("urgent", "escalate"):
             head = self.heads.get(name)
-            p = float(head.probabilities(X)[0]) if head is not None else 0.0
+            p = float(probabilities[name][i]) if head is not None else 0.0
             flags[name] = head is not None and p >= head.threshold
             reasons[f"p_{name}"] = round(p, 3)
             reasons["confidence"][name] = round(p if flags[name] else 1 - p, 3)

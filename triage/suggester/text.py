@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _MENTION = re.compile(r"@\w+")
@@ -13,6 +14,9 @@ STOPWORDS = frozenset(
 )
 
 
+# A text is read by the model, the word lists and the gazetteer, each normalising it again: the
+# latest few results are kept (a pure function of the text).
+@lru_cache(maxsize=256)
 def normalise(text: str) -> str:
     """Lower case without accents or mentions; the form every matcher works on."""
     text = _MENTION.sub(" ", str(text or ""))
@@ -42,6 +46,7 @@ def features(text: str, *, to: str | None = None) -> list[str]:
     return result
 
 
+@lru_cache(maxsize=256)
 def padded(text: str) -> str:
     """Normalised text with single spaces around words, for whole-phrase matching."""
     return " " + " ".join(words(text)) + " "

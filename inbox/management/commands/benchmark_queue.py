@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.log("pages and API timed")
         raw = timing.raw_sql_queue(generated.agent)
         items = ingest.poll_items(generated.accounts[0], count=INGEST_MESSAGES, per_conversation=m)
-        figures = ingest.measure(generated.accounts[0], items)
+        figures = ingest.measure(generated.accounts[0], items, per_conversation=m)
         self.log(f"ingest timed ({figures.conversations_opened:,} conversations opened)")
         data.vacuum_analyze(self.log)
         single, single_double, claimed = timing.claims(generated.claim_agents[:1])
