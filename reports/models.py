@@ -1,4 +1,4 @@
-"""Frozen daily figures and peak alerts: what managers look back on."""
+"""Frozen daily figures, peak alerts, and the hourly tallies a day not yet frozen is counted from."""
 
 from django.conf import settings
 from django.db import models
