@@ -1,4 +1,4 @@
-"""Frozen daily figures and peak alerts: what managers look back on."""
+"""Frozen daily figures, peak alerts, and the hourly tallies a day not yet frozen is counted from."""
 
 from django.conf import settings
 from django.db import models
@@ -55,3 +55,46 @@ class PeakDismissal(models.Model):
 
     def __str__(self):
         return f"{self.user} dismissed the peak of {self.began_at:%Y-%m-%d %H:%M}"
+
+
+class HourTally(models.Model):
+    """What one clock hour holds for one account, kept by the inbox's services in the transaction of
+    each change (`inbox/counting.py`): a day's figures add up its hours instead of counting its
+    messages again (ADR 0018). `hour` is the start of a UTC hour; Amsterdam's days begin on one."""
+
+    hour = models.DateTimeField()
+    account = models.ForeignKey("inbox.Account", on_delete=models.CASCADE, related_name="+")
+    inbound = models.IntegerField(default=0)  # citizens' messages, by their platform time
+    replies_sent = models.IntegerField(default=0)  # our replies on the platform, by their time
+    started = models.IntegerField(default=0)  # conversations by their start (first message's platform time)
+    answered = models.IntegerField(default=0)  # conversations by their first answer
+    closed = models.IntegerField(default=0)  # conversations closed, each once a day
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hour", "account"], name="hour_tally_unique_hour_account")
+        ]
+
+    def __str__(self):
+        return f"{self.hour:%Y-%m-%d %H:00}Z account {self.account_id}"
+
+
+class ConversationTally(models.Model):
+    """A conversation's start and first answer as the hour tallies count them (so a later change
+    moves exactly what was counted), with its first response time in working and clock minutes:
+    a day's response times read these rows instead of working them out again."""
+
+    conversation = models.OneToOneField(
+        "inbox.Conversation", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    account = models.ForeignKey("inbox.Account", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True)
+    working_minutes = models.FloatField(null=True)
+    clock_minutes = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["answered_at"], name="conv_tally_answered_idx")]
+
+    def __str__(self):
+        return f"conversation {self.conversation_id}"

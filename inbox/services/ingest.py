@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .. import deadlines
 from ..arrival import arrival_decide, late_arrival_hooks
+from ..counting import changes_counted
 from ..incoming import IncomingMessage, IngestResult, raw_json, storable_text
 from ..models import Account, Contact, Conversation, Event, Message
 from ..workflow import TODO_STATES, State
@@ -220,6 +221,7 @@ class _Page:
         for conversation in self.touched.values():
             conversation.updated_at = now
         conversations_update(list(self.touched.values()), _CONVERSATION_FIELDS)
+        changes_counted(messages_added=self.messages, conversations=self.touched.values())
         days_ended({timezone.localdate(message.created_at) for message in self.messages})
 
 
@@ -364,6 +366,7 @@ def message_store(account: Account, conversation: Conversation, item: IncomingMe
     message.save(force_insert=True)
     Event.objects.bulk_create(events)
     conversation.save()
+    changes_counted(messages_added=[message], conversations=[conversation])
     if not item.outbound:
         # A message naming a known case number links its conversation to that case.
         cases_link_named(conversation=conversation, message=message)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import deadlines
+from ..counting import changes_counted
 from ..models import Conversation, Event
 from ..permissions import require_holder
 from ..workflow import State
@@ -21,9 +22,10 @@ def conversation_close(*, conversation_id: int, user: AbstractBaseUser) -> Conve
     require_holder(
         user, conversation, refusal=_("%(name)s is working on this conversation; only they can close it.")
     )
-    state_change(conversation, State.CLOSED, kind=Event.Kind.CLOSED, actor=user)
+    event = state_change(conversation, State.CLOSED, kind=Event.Kind.CLOSED, actor=user)
     conversation.assignee = None
     conversation.save()
+    changes_counted(closed=[event])
     # An answered conversation is a klantcontact in Open Klant: saved here, registered after commit.
     conversation_klantcontact_record(conversation=conversation, user=user)
     return conversation

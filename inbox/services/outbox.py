@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..counting import changes_counted
 from ..incoming import storable_text
 from ..models import Conversation, Event, Message
 from ..permissions import require_holder
@@ -213,6 +214,12 @@ def reply_mark_sent(*, message_id: int, platform_id: str) -> Message:
     )
     conversation.save()
     message.refresh_from_db()
+    # The read-back copy was counted as a reply sent at its time: this reply takes its place.
+    changes_counted(
+        messages_added=[message],
+        messages_removed=[read_back] if read_back is not None else [],
+        conversations=[conversation],
+    )
     return message
 
 

@@ -33,6 +33,7 @@ from inbox.models import Account, Conversation, Event, Message, Team
 from inbox.workflow import TODO_STATES, State
 
 from ..models import DailySnapshot
+from .tallies import tallied_day, tallied_response_minutes
 
 AGE_BUCKETS = [("<1u", 1), ("1-4u", 4), ("4-8u", 8), ("8-24u", 24), (">24u", None)]
 RESPONSE_BUCKETS = [
@@ -53,6 +54,11 @@ ESCALATED_STATE = "escalated"
 class Scope:
     team: str = ""
     account: str = ""
+
+    @property
+    def tallied(self) -> bool:
+        """Whether the hourly tallies hold this scope's volumes: they are kept per account."""
+        return not self.team
 
     @property
     def key(self) -> str:
@@ -164,10 +170,15 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     return ordered[index]
 
 
-def response_minutes(day: dt.date, scope: Scope) -> tuple[list[float], list[float]]:
+def response_minutes(
+    day: dt.date, scope: Scope, *, use_tallies: bool = True
+) -> tuple[list[float], list[float]]:
     """(working minutes, clock minutes) from the start to the first answer, for the conversations
-    first answered on `day`. Both count from the citizen's platform time, not from our fetch."""
+    first answered on `day`. Both count from the citizen's platform time, not from our fetch.
+    From the conversations' tallies where the scope allows (not a team's), else worked out here."""
     start, end = day_bounds(day)
+    if use_tallies and scope.tallied:
+        return tallied_response_minutes(start, end, scope.account)
     pairs = list(
         scope.conversations()
         .filter(first_response_at__gte=start, first_response_at__lt=end)
@@ -186,49 +197,45 @@ def _summary(minutes: list[float]) -> dict:
     }
 
 
-def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool = True) -> dict:
-    scope = scope or Scope()
-    if use_snapshot and day < timezone.localdate():
-        snapshot = DailySnapshot.objects.filter(date=day, scope=scope.key).first()
-        if snapshot is not None:
-            return snapshot.figures
+def day_volumes(day: dt.date, scope: Scope, *, use_tallies: bool = True) -> dict:
+    """What the day holds: intake (messages per channel and account, conversations started),
+    conversations first answered, replies sent, conversations closed. From the hourly tallies
+    where the scope allows (all, or an account), else counted from the day's rows."""
     start, end = day_bounds(day)
-    now = timezone.now()
-    end_moment = min(end, now)
+    if use_tallies and scope.tallied:
+        tallied = tallied_day(start, end, scope.account)
+        return {
+            "messages": tallied["inbound"],
+            "conversations": tallied["started"],
+            "by_channel": tallied["by_channel"],
+            "by_account": tallied["by_account"],
+            "answered": tallied["answered"],
+            "replies_sent": tallied["replies_sent"],
+            "closed": tallied["closed"],
+        }
     inbound = scope.messages().filter(
         direction=Message.Direction.INBOUND, created_at__gte=start, created_at__lt=end
     )
-    answered_today = scope.conversations().filter(first_response_at__gte=start, first_response_at__lt=end)
-    handed_on = answered_today.filter(
-        Exists(
-            Event.objects.filter(conversation=OuterRef("pk"), kind__in=HANDED_ON_KINDS, created_at__lt=end)
-        )
-    ).count()
-    answered = answered_today.count()
-    minutes, clock_minutes = response_minutes(day, scope)
     return {
-        "date": day.isoformat(),
-        "scope": scope.key,
-        "complete": end <= now,
-        "intake": {
-            "messages": inbound.count(),
-            "conversations": scope.conversations().filter(started_at__gte=start, started_at__lt=end).count(),
-            "by_channel": dict(
-                sorted(
-                    inbound.values_list("account__platform")
-                    .annotate(n=Count("pk"))
-                    .values_list("account__platform", "n")
-                )
-            ),
-            "by_account": dict(
-                sorted(
-                    inbound.values_list("account__handle")
-                    .annotate(n=Count("pk"))
-                    .values_list("account__handle", "n")
-                )
-            ),
-        },
-        "answered": answered,
+        "messages": inbound.count(),
+        "conversations": scope.conversations().filter(started_at__gte=start, started_at__lt=end).count(),
+        "by_channel": dict(
+            sorted(
+                inbound.values_list("account__platform")
+                .annotate(n=Count("pk"))
+                .values_list("account__platform", "n")
+            )
+        ),
+        "by_account": dict(
+            sorted(
+                inbound.values_list("account__handle")
+                .annotate(n=Count("pk"))
+                .values_list("account__handle", "n")
+            )
+        ),
+        "answered": scope.conversations()
+        .filter(first_response_at__gte=start, first_response_at__lt=end)
+        .count(),
         "replies_sent": scope.messages()
         .filter(
             direction=Message.Direction.OUTBOUND,
@@ -242,6 +249,45 @@ def day_figures(day: dt.date, scope: Scope | None = None, *, use_snapshot: bool 
         .values("conversation")
         .distinct()
         .count(),
+    }
+
+
+def day_figures(
+    day: dt.date, scope: Scope | None = None, *, use_snapshot: bool = True, use_tallies: bool = True
+) -> dict:
+    """`use_tallies=False` counts everything from the rows (what the tallies are checked against)."""
+    scope = scope or Scope()
+    if use_snapshot and day < timezone.localdate():
+        snapshot = DailySnapshot.objects.filter(date=day, scope=scope.key).first()
+        if snapshot is not None:
+            return snapshot.figures
+    start, end = day_bounds(day)
+    now = timezone.now()
+    end_moment = min(end, now)
+    volumes = day_volumes(day, scope, use_tallies=use_tallies)
+    answered = volumes["answered"]
+    # Handed on: counted from the rows (the day's answered ones with an escalation or a forward).
+    answered_today = scope.conversations().filter(first_response_at__gte=start, first_response_at__lt=end)
+    handed_on = (
+        answered_today.filter(
+            Exists(
+                Event.objects.filter(
+                    conversation=OuterRef("pk"), kind__in=HANDED_ON_KINDS, created_at__lt=end
+                )
+            )
+        ).count()
+        if answered
+        else 0
+    )
+    minutes, clock_minutes = response_minutes(day, scope, use_tallies=use_tallies)
+    return {
+        "date": day.isoformat(),
+        "scope": scope.key,
+        "complete": end <= now,
+        "intake": {key: volumes[key] for key in ("messages", "conversations", "by_channel", "by_account")},
+        "answered": answered,
+        "replies_sent": volumes["replies_sent"],
+        "closed": volumes["closed"],
         "open_at_start": _backlog_summary(open_at(start, scope), start),
         "open_at_end": _backlog_summary(open_at(end_moment, scope), end_moment),
         "first_response_working_minutes": {

@@ -17,6 +17,7 @@ from inbox.models import Message
 
 from ..models import PeakAlert, PeakDismissal
 from .figures import Scope, day_bounds
+from .tallies import tallied_day
 
 HOUR = dt.timedelta(hours=1)
 # A peak began where intake first ran at the peak's rate: found in slots of this length.
@@ -42,8 +43,11 @@ def comparable_weeks(window_start: dt.datetime, weeks: int, first: dt.datetime |
     return [week for week in range(1, weeks + 1) if local - dt.timedelta(weeks=week) >= first]
 
 
-def intake_per_hour(day: dt.date, scope: Scope) -> list[int]:
+def intake_per_hour(day: dt.date, scope: Scope, *, use_tallies: bool = True) -> list[int]:
+    """Citizens' messages per hour of the Amsterdam day (a 25-hour day adds its repeated hour up)."""
     start, end = day_bounds(day)
+    if use_tallies and scope.tallied:
+        return tallied_day(start, end, scope.account)["per_hour"]
     counts = [0] * 24
     rows = (
         scope.messages()

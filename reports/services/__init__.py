@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from inbox.models import Account, Conversation, Role
 from inbox.selectors.teamwork import adviser_on_duty
 
-from .models import DailySnapshot, PeakAlert, PeakDismissal
-from .selectors import day_figures, last_hour_intake, normal_hour_intake, peak_began, scopes_for_snapshot
+from ..models import DailySnapshot, PeakAlert, PeakDismissal
+from ..selectors import day_figures, last_hour_intake, normal_hour_intake, peak_began, scopes_for_snapshot
 
 logger = logging.getLogger(__name__)
 
