@@ -67,10 +67,20 @@ def fts_available(connection) -> bool:
         return cursor.fetchone() is not None
 
 
+def _migrated(connection) -> bool:
+    with connection.cursor() as cursor:
+        if "inbox_message" not in connection.introspection.table_names(cursor):
+            return False
+        columns = connection.introspection.get_table_description(cursor, "inbox_message")
+    return any(column.name == "search_document" for column in columns)
+
+
 def search_index_ensure(connection) -> None:
     """Create what is missing, idempotently. On SQLite a later migration that rebuilds inbox_message
     (SQLite alters a table by copying it) drops the triggers with the old table: they are made again
     here, and the index rebuilt from the texts, so no message is left out of it."""
+    if not _migrated(connection):
+        return  # migrated back to before 0019, or not yet that far
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(GIN_INDEX_SQL)
