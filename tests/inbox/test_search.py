@@ -207,7 +207,7 @@ def test_the_page_lists_contact_state_team_date_and_links_the_conversation(agent
     assert "Marieke de Vries" in body
     assert "@<bdi>straatlicht_fan</bdi>" in body
     assert '<span class="state state-new">Nieuw</span>' in body
-    assert "<span>KCC</span>" in body
+    assert '<span class="visually-hidden">Team:</span> KCC</span>' in body
     assert f'datetime="{lamp.last_message_at.isoformat()}"' in body
     assert "De lantaarnpaal voor Adelaarstraat 23 is al een week <mark>kapot</mark>" in body
 
