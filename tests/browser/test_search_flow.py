@@ -65,6 +65,8 @@ def test_search_from_the_top_bar_marks_the_hits(page, live_server, agent, lamps,
 
     page.get_by_role("link", name="Meer resultaten").click()
     expect(hits).to_have_count(25)
+    # Focus goes to the first hit that came in, so a keyboard user reads on from there.
+    expect(hits.nth(20).get_by_role("link")).to_be_focused()
     expect(page.get_by_role("link", name="Meer resultaten")).to_have_count(0)
     assert page.evaluate(SCROLL) <= 0
 
