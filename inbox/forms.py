@@ -15,6 +15,17 @@ class ReplyForm(forms.Form):
     confirm_personal_data = forms.BooleanField(required=False)
 
 
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, strip=True)
+    after = forms.CharField(required=False, max_length=100)
+
+    def cleaned(self) -> tuple[str, str]:
+        """The query and the cursor; a query too long for the form is cut, not refused."""
+        if self.is_valid():
+            return self.cleaned_data["q"], self.cleaned_data["after"]
+        return str(self.data.get("q", ""))[:200].strip(), ""
+
+
 class QueueFilterForm(forms.Form):
     filter = forms.ChoiceField(choices=[(f, f) for f in QUEUE_FILTERS], required=False)
     team = forms.SlugField(required=False)

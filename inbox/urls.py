@@ -2,13 +2,14 @@
 
 from django.urls import include, path
 
-from .views import cases, channels, conversation, klantcontacten, media, preferences, queue, teamwork
+from .views import cases, channels, conversation, klantcontacten, media, preferences, queue, search, teamwork
 
 inbox_patterns = [
     path("queue/", queue.queue, name="queue"),
     path("queue/next/", queue.take_next, name="take_next"),
     path("queue/views/", queue.saved_view_add, name="saved_view_add"),
     path("queue/views/<int:pk>/remove/", queue.saved_view_remove, name="saved_view_remove"),
+    path("search/", search.search, name="search"),
     path("conversations/<int:pk>/", conversation.conversation, name="conversation"),
     path("conversations/<int:pk>/claim/", conversation.claim, name="claim"),
     path("conversations/<int:pk>/release/", conversation.release, name="release"),

@@ -141,6 +141,8 @@ MATRIX = [
     ("inbox:attachment", "get", "/attachments/{photo}/", None, SEES_KCC),
     ("inbox:attachment_thumbnail", "get", "/attachments/{photo}/thumbnail/", None, SEES_KCC),
     ("inbox:settings", "get", "/settings/", None, (200, 200, 200, 200, 200, L)),
+    # Everyone in the inbox may search; what they find is what they may see (tests/inbox/test_search.py).
+    ("inbox:search", "get", "/search/?q=boom", None, (200, 200, 200, 200, 200, L)),
     ("inbox:settings (save)", "post", "/settings/", SHORTCUT_KEYS, (302, 302, 302, 302, 302, L)),
     ("healthz", "get", "/healthz", None, (200, 200, 200, 200, 200, 200)),
     ("admin:index", "get", "/admin/", None, (A, A, A, A, 200, A)),

@@ -93,7 +93,8 @@ class RowWriter:
 
     def __init__(self, model: type[models.Model]):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields]
+        # A generated column (Message.search_document) is the database's to fill: COPY refuses it.
+        self.fields = [f for f in model._meta.concrete_fields if not f.generated]
         self.rows: list[dict] = []
         self.written = 0
 

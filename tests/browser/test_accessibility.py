@@ -48,6 +48,7 @@ PAGES = {
     "accounts": ("/channel-accounts/", {"admin"}),
     "dashboard": ("/dashboard/", {"manager", "admin"}),
     "settings": ("/settings/", {"agent", "wijk", "manager"}),
+    "search": ("/search/?q=lamp", {"agent", "adviser", "wijk", "manager", "admin"}),
     "photo-viewer": ("/conversations/{kcc}/#viewer", {"agent"}),
     "privacy": ("/privacy/", {"admin"}),
     # Another team's conversation: the Dutch "not found" page in the app's layout.

@@ -76,7 +76,7 @@ def test_register_from_a_conversation_and_link_a_later_message_on_another_channe
     expect(page.get_by_test_id("case-panel").get_by_test_id("case-number")).to_have_text(case.number)
 
     # The search box in the top bar finds the case however the number is typed.
-    page.get_by_role("searchbox", name="Zaak zoeken op nummer").fill(spelled)
+    page.get_by_role("searchbox", name="Gesprekken en zaken zoeken").fill(spelled)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/cases/{case.number}/$"))
     conversations = page.get_by_test_id("case-conversations")

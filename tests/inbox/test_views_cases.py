@@ -198,10 +198,14 @@ def test_search_box_says_when_nothing_is_found(agent_client, db):
     assert "&lt;script&gt;" in response.content.decode()
 
 
-def test_search_box_is_in_the_top_bar(agent_client, db):
+def test_search_box_is_in_the_top_bar(agent_client, agent):
+    # It searches conversations too (tests/inbox/test_search.py); an exact case number opens the case.
     body = agent_client.get(reverse("inbox:queue")).content.decode()
-    assert f'action="{reverse("cases:search")}"' in body
-    assert 'aria-label="Zaak zoeken op nummer"' in body
+    assert f'action="{reverse("inbox:search")}"' in body
+    case = register(agent)
+    response = agent_client.get(reverse("inbox:search"), {"q": f" {case.year}-{case.sequence:07d} "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[case.number])
 
 
 def test_status_change_then_tell_the_citizen(agent_client, agent, lamp_conversation):
