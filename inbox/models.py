@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedJSONField
 from .personal_data import KIND_LABELS
-from .search_schema import DutchDocument
 from .workflow import TAKE_NEXT_STATES, TODO_STATES, SendStatus, State
 
 # How much of the newest inbound message a queue row shows.
@@ -259,13 +257,6 @@ class Message(models.Model):
     hidden = models.BooleanField(default=False)
     # The kinds of personal data a citizen's PUBLIC post exposes (bsn, phone, ...), [] for none.
     personal_data = models.JSONField(default=list, blank=True)
-    # The text's words for search (inbox/selectors/search.py), made by the database itself on every
-    # insert (bulk ones too) and every change of the text: to_tsvector('dutch', text) on PostgreSQL,
-    # GIN-indexed; NULL on SQLite, whose FTS5 table is kept by triggers (inbox/search_schema.py).
-    search_document = models.GeneratedField(
-        expression=DutchDocument("text"), output_field=SearchVectorField(null=True), db_persist=True
-    )
-
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [

@@ -1,6 +1,7 @@
-"""What full-text search needs in the database: the message's Dutch search document on PostgreSQL
-(a generated column, GIN-indexed) and, on SQLite, the FTS5 table its triggers keep next to
-`inbox_message`. Used by migration 0020 and after every `migrate` (inbox/apps.py)."""
+"""What full-text search needs in the database: on PostgreSQL a GIN index over the message text's
+Dutch search document (an expression index: no column, so reading or inserting messages carries
+no tsvector) and, on SQLite, the FTS5 table its triggers keep next to `inbox_message`. Made by
+migration 0020 and checked after every `migrate` (inbox/apps.py)."""
 
 import logging
 
@@ -11,7 +12,13 @@ from django.db.models import Func
 logger = logging.getLogger(__name__)
 
 FTS_TABLE = "inbox_message_fts"
-GIN_INDEX_SQL = "CREATE INDEX IF NOT EXISTS message_search_idx ON inbox_message USING gin (search_document)"
+SEARCH_MIGRATION = ("inbox", "0020_message_search")
+# The same expression as DutchDocument("text") compiles to, so PostgreSQL answers a search from it.
+GIN_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS message_search_idx ON inbox_message "
+    "USING gin ((to_tsvector('dutch'::regconfig, COALESCE(text, ''))))"
+)
+GIN_DROP_SQL = "DROP INDEX IF EXISTS message_search_idx"
 
 # External content: the FTS5 table holds only the index and reads the text from inbox_message by
 # rowid. Triggers keep it in step with every insert (bulk ones too: they fire per row), update of
@@ -39,8 +46,8 @@ FTS_REBUILD_SQL = "INSERT INTO inbox_message_fts(inbox_message_fts) VALUES ('reb
 
 
 class DutchDocument(Func):
-    """`to_tsvector('dutch', text)` on PostgreSQL, the expression of Message.search_document; NULL on
-    other databases, which search their own index (SQLite: the FTS5 table)."""
+    """`to_tsvector('dutch', text)` on PostgreSQL, the expression the GIN index holds; NULL on other
+    databases, which search their own index (SQLite: the FTS5 table)."""
 
     arity = 1
     output_field = SearchVectorField(null=True)
@@ -68,18 +75,18 @@ def fts_available(connection) -> bool:
 
 
 def _migrated(connection) -> bool:
-    with connection.cursor() as cursor:
-        if "inbox_message" not in connection.introspection.table_names(cursor):
-            return False
-        columns = connection.introspection.get_table_description(cursor, "inbox_message")
-    return any(column.name == "search_document" for column in columns)
+    """Whether the search migration is applied (not before it, nor migrated back past it)."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return SEARCH_MIGRATION in MigrationRecorder(connection).applied_migrations()
 
 
-def search_index_ensure(connection) -> None:
+def search_index_ensure(connection, *, migrating: bool = False) -> None:
     """Create what is missing, idempotently. On SQLite a later migration that rebuilds inbox_message
     (SQLite alters a table by copying it) drops the triggers with the old table: they are made again
-    here, and the index rebuilt from the texts, so no message is left out of it."""
-    if not _migrated(connection):
+    here, and the index rebuilt from the texts, so no message is left out of it. `migrating`: called
+    by the search migration itself, before it is recorded as applied."""
+    if not migrating and not _migrated(connection):
         return  # migrated back to before 0020, or not yet that far
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

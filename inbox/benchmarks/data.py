@@ -93,8 +93,7 @@ class RowWriter:
 
     def __init__(self, model: type[models.Model]):
         self.model = model
-        # A generated column (Message.search_document) is the database's to fill: COPY refuses it.
-        self.fields = [f for f in model._meta.concrete_fields if not f.generated]
+        self.fields = list(model._meta.concrete_fields)
         self.rows: list[dict] = []
         self.written = 0
 

@@ -1,23 +1,23 @@
-"""Search over messages: the Dutch search document on PostgreSQL (a generated column and its GIN
-index), the FTS5 table and its triggers on SQLite (inbox/search_schema.py)."""
+"""Search over messages: on PostgreSQL a GIN index over to_tsvector('dutch', text), on SQLite the
+FTS5 table and its triggers (inbox/search_schema.py)."""
 
-import django.contrib.postgres.search
-from django.db import migrations, models
+from django.db import migrations
 
 import inbox.search_schema
 
 
 def create_search_index(apps, schema_editor):
-    inbox.search_schema.search_index_ensure(schema_editor.connection)
+    inbox.search_schema.search_index_ensure(schema_editor.connection, migrating=True)
 
 
 def drop_search_index(apps, schema_editor):
     connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return  # on PostgreSQL the index goes with the column
     with connection.cursor() as cursor:
-        for sql in inbox.search_schema.FTS_DROP_SQL:
-            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute(inbox.search_schema.GIN_DROP_SQL)
+        elif connection.vendor == "sqlite":
+            for sql in inbox.search_schema.FTS_DROP_SQL:
+                cursor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -26,14 +26,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="message",
-            name="search_document",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=inbox.search_schema.DutchDocument("text"),
-                output_field=django.contrib.postgres.search.SearchVectorField(null=True),
-            ),
-        ),
         migrations.RunPython(create_search_index, drop_search_index, elidable=False),
     ]

@@ -26,7 +26,7 @@ from cases import numbers
 
 from ..models import Conversation, Message
 from ..permissions import visible_conversations
-from ..search_schema import fts_available
+from ..search_schema import DutchDocument, fts_available
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _backend() -> str:
 
 def _conversations_with_words(terms: list[str], backend: str) -> QuerySet | RawSQL:
     if backend == "postgresql":
-        return Message.objects.filter(search_document=_tsquery(terms)).values("conversation_id")
+        return _documents().filter(document=_tsquery(terms)).values("conversation_id")
     if backend == "fts5":
         return RawSQL(
             "SELECT m.conversation_id FROM inbox_message_fts "
@@ -147,6 +147,12 @@ def _conversations_with_words(terms: list[str], backend: str) -> QuerySet | RawS
             [_fts_match(terms)],
         )
     return _like(terms).values("conversation_id")
+
+
+def _documents() -> QuerySet:
+    """Messages with their Dutch search document: the expression of the GIN index, so PostgreSQL
+    reads the index rather than the texts."""
+    return Message.objects.annotate(document=DutchDocument("text"))
 
 
 def _like(terms: list[str]) -> QuerySet:
@@ -160,7 +166,8 @@ def _snippets(terms: list[str], conversation_ids: list[int], backend: str) -> di
     if backend == "postgresql":
         query = _tsquery(terms)
         rows = (
-            Message.objects.filter(conversation_id__in=conversation_ids, search_document=query)
+            _documents()
+            .filter(conversation_id__in=conversation_ids, document=query)
             .annotate(
                 headline=SearchHeadline(
                     "text", query, config="dutch", start_sel=START, stop_sel=STOP, max_words=30, min_words=12

@@ -19,7 +19,7 @@ from inbox.services.case_links import conversation_case_register
 from inbox.services.claims import conversation_claim
 from inbox.services.outbox import reply_queue
 from privacy.services.pseudonymise import conversation_pseudonymise
-from tests.conftest import incoming
+from tests.conftest import incoming, require
 
 POSTGRES = connection.vendor == "postgresql"  # every test runs on both; some assert per database
 
@@ -314,7 +314,7 @@ def test_the_index_is_made_again_when_lost(agent, lamp, deliver):
     with connection.cursor() as cursor:
         if POSTGRES:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'message_search_idx'")
-            assert "USING gin (search_document)" in cursor.fetchone()[0]
+            assert "USING gin (to_tsvector('dutch'::regconfig" in cursor.fetchone()[0]
         else:
             cursor.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'inbox_message_fts%'"
@@ -336,3 +336,14 @@ def test_without_a_full_text_index_the_search_falls_back_to_like(agent, lamp, mo
     assert caplog.text.count("search reads the texts with LIKE") == 1
     assert search_selectors.backend_choose("sqlite", True) == "fts5"
     assert fts_available(connection) is not POSTGRES
+
+
+def test_postgresql_answers_a_search_from_the_gin_index(agent, lamp):
+    require(POSTGRES, "EXPLAIN of the search's GIN index needs PostgreSQL")
+    words = search_selectors._documents().filter(document=search_selectors._tsquery(["lantaarnpalen"]))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be read whole otherwise
+        sql, params = words.values("conversation_id").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "message_search_idx" in plan, plan
