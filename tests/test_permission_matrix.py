@@ -34,7 +34,6 @@ MATRIX = [
     ("home", "get", "/", None, (302, 302, 302, 302, 302, 302)),
     ("inbox:queue", "get", "/queue/", None, (200, 200, 200, 200, 200, L)),
     ("inbox:take_next", "post", "/queue/next/", {}, (302, 302, 302, 403, 302, L)),
-    # One's own saved views of the queue (anyone who sees the queue; someone else's is not removed).
     ("inbox:saved_view_add", "post", "/queue/views/", {"name": "Oost", "filter": "team", "team": "oost"}, (302, 302, 302, 302, 302, L)),
     ("inbox:saved_view_remove", "post", "/queue/views/999/remove/", {}, (302, 302, 302, 302, 302, L)),
     ("inbox:conversation", "get", "/conversations/{kcc}/", None, (200, 200, 404, 200, 200, L)),
