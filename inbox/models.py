@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,8 @@ PREVIEW_LENGTH = 180
 # The queue's order: most urgent first, then the one due soonest, then the one the citizen started
 # first (by the platform's time). The partial
 # indexes below hold the open conversations in exactly this order (ADR 0014).
-QUEUE_ORDER = ("-priority", "due_at", "started_at", "pk")
+# Undated ones last on every database (PostgreSQL's default for ASC, spelled out for SQLite's).
+QUEUE_ORDER = ("-priority", F("due_at").asc(nulls_last=True), "started_at", "pk")
 _QUEUE_INDEX_FIELDS = ["-priority", "due_at", "started_at", "id"]
 
 # Fetched this long after the platform time: worth telling the reader ("opgehaald 3 dagen later").

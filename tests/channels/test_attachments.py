@@ -7,11 +7,13 @@ from channels.facebook import items
 from channels.facebook.webhook import _feed_item, _messaging_item
 from channels.x.normalize import read_page, tweet_to_incoming
 from inbox.models import Account, Contact
-from tests.conftest import SHARED
+from tests.conftest import SHARED, require
 
 
 def test_x_photo_from_the_documented_expansion_payload():
-    body = json.loads((SHARED / "platform-payloads" / "twitter_tweet_with_media_expansion.json").read_text())
+    path = SHARED / "platform-payloads" / "twitter_tweet_with_media_expansion.json"
+    require(path.exists(), f"the documented X payload is missing at {path} (../shared/platform-payloads)")
+    body = json.loads(path.read_text())
     tweet = {**body["data"], "created_at": "2026-11-30T10:00:00.000Z", "conversation_id": body["data"]["id"]}
     item = tweet_to_incoming(tweet, read_page({**body, "data": [tweet]}), account_user_id="1")
     assert item.media == [
