@@ -220,13 +220,9 @@ def _moment(micros: str) -> dt.datetime | None:
     return _EPOCH + int(micros) * _MICROSECOND if micros else None
 
 
-def _position(row: Conversation) -> tuple:
-    return row.priority, row.due_at, row.started_at, row.pk
-
-
 def queue_cursor(row: Conversation) -> str:
     """An opaque cursor pointing just after `row`."""
-    return _cursor_at(*_position(row))
+    return _cursor_at(*(getattr(row, name) for name in _POSITION))
 
 
 def _cursor_at(priority: int, due_at: dt.datetime | None, started_at: dt.datetime, pk: int) -> str:

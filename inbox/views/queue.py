@@ -107,7 +107,10 @@ def saved_view_add(request):
     require_inbox(request.user)
     form = SavedViewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the view a name of at most 60 characters."))
+        if "name" in form.errors:
+            messages.error(request, _("Give the view a name of at most 60 characters."))
+        else:
+            messages.error(request, _("This view cannot be saved; choose one of the views above."))
         return redirect("inbox:queue")
     filter_name, team_slug = form.cleaned()
     try:

@@ -153,10 +153,13 @@ def test_a_bad_name_gets_a_clear_message_not_an_error(agent_client, name):
     assert not SavedQueueView.objects.exists()
 
 
-def test_an_unknown_view_is_saved_as_all(agent_client, agent):
-    agent_client.post(reverse("inbox:saved_view_add"), {"name": "Raar", "filter": "<script>"})
+def test_an_unknown_view_is_not_saved_and_says_why(agent_client, agent):
+    page = agent_client.post(
+        reverse("inbox:saved_view_add"), {"name": "Raar", "filter": "<script>"}, follow=True
+    )
 
     assert not SavedQueueView.objects.exists()  # the form refuses an unknown filter
+    assert "Deze weergave kan niet bewaard worden" in page.content.decode()
 
 
 def test_someone_elses_saved_view_is_not_removed_and_not_shown(client, agent, other_agent):
