@@ -112,6 +112,11 @@ def login(page: Page, live_server, username: str, password: str = PASSWORD, totp
     expect(page).to_have_url(re.compile(r"/queue/$"))
 
 
+def htmx_settled(page: Page) -> None:
+    """Wait until every htmx swap has settled: htmx binds the triggers of swapped-in content then."""
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping')")
+
+
 def totp_code(hex_key: str, at: float | None = None) -> str:
     """The six-digit TOTP code (RFC 6238: HMAC-SHA1, 30-second steps) for a django-otp device key."""
     import hashlib

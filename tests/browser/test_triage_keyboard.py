@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from inbox.models import Conversation, Role
-from tests.browser.conftest import login
+from tests.browser.conftest import htmx_settled, login
 from tests.conftest import incoming
 from triage.models import CannedAnswer, ConversationTriage
 
@@ -96,6 +96,7 @@ def test_agent_confirms_and_corrects_suggestions_and_uses_a_canned_answer(
     panel.get_by_test_id("confirm-type").click()
     expect(panel.locator('[data-field="type"] .triage-state')).to_have_text("✓")
     expect(panel.get_by_test_id("confirm-type")).to_have_count(0)
+    htmx_settled(page)  # htmx wires the swapped-in selects up only once the swap has settled
 
     expect(page.locator(".state-box .badge.urgent")).to_have_text("Urgent")
     panel.get_by_test_id("correct-urgent").select_option("False")
