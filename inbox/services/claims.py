@@ -23,10 +23,18 @@ from .base import (
 from .notifications import notify
 
 
+# What a claim changes (it moves a conversation from new or open, never from closed).
+CLAIM_FIELDS = ("assignee", "state", "last_activity_at", "updated_at")
+
+
 @transaction.atomic
 def conversation_claim(*, conversation_id: int, user: AbstractBaseUser) -> Conversation:
     """Become the one working on the conversation; refused while someone else holds it."""
-    conversation = conversation_lock(conversation_id)
+    return _claim_locked(conversation_lock(conversation_id), user)
+
+
+def _claim_locked(conversation: Conversation, user: AbstractBaseUser) -> Conversation:
+    """Claim a conversation this transaction has locked."""
     if conversation.assignee_id == user.pk:
         return conversation
     require_holder(user, conversation, refusal=_("%(name)s is already working on this conversation."))
@@ -43,7 +51,7 @@ def conversation_claim(*, conversation_id: int, user: AbstractBaseUser) -> Conve
         state_change(conversation, State.OPEN, kind=Event.Kind.CLAIMED, actor=user)
     else:
         event_append(conversation, kind=Event.Kind.CLAIMED, actor=user)
-    conversation.save()
+    conversation.save(update_fields=CLAIM_FIELDS)
     return conversation
 
 
@@ -75,13 +83,12 @@ def conversation_take_next(*, user: AbstractBaseUser, candidates: QuerySet) -> C
     Rows another agent is taking right now are skipped rather than waited for, so two agents
     pressing "take next" at once never get the same conversation. PostgreSQL walks the free index
     and locks the first row it can: nothing is sorted while locking, and claimed rows leave the index.
+    The row is read whole as it is locked: a claim is one read, one insert and one update.
     """
-    conversation = (
-        free_in_queue_order(candidates).select_for_update(skip_locked=True, of=("self",)).only("pk").first()
-    )
+    conversation = free_in_queue_order(candidates).select_for_update(skip_locked=True, of=("self",)).first()
     if conversation is None:
         return None
-    return conversation_claim(conversation_id=conversation.pk, user=user)
+    return _claim_locked(conversation, user)
 
 
 @transaction.atomic
