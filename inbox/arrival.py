@@ -7,7 +7,7 @@ a message whose platform time lies in a day already over changes that day's figu
 
 Ingest hands a poll page's new conversations over together (`arrival_decide`). A hook may also
 register a form that takes them all at once (`many`), to load what it needs once per page and
-write its own rows in bulk; without one, the hook is called per conversation as before. Either
+hand back its own rows for ingest to insert in bulk (`ArrivalDecision.rows`); without one, the hook is called per conversation as before. Either
 way, what a hook loads through `arrival_memo` (its rules, say) is loaded once per page and afresh
 for the next one, so a change an admin makes applies from the next page on, in every process.
 """
@@ -28,6 +28,9 @@ class ArrivalDecision:
     team: Any = None  # a Team, or None to keep the account's team
     # Goes into the "conversation started" event's data, so the timeline shows it from the start.
     event_data: dict = field(default_factory=dict)
+    # The hook's own rows for the conversation, not saved: the conversation has no id yet while the
+    # hook decides (it is inserted once, as decided), so ingest inserts them right after it, in bulk.
+    rows: tuple = ()
 
 
 ArrivalHook = Callable[[Any, str], ArrivalDecision]

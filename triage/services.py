@@ -46,7 +46,8 @@ def conversation_triage_on_arrival(conversation: Conversation, text: str) -> Arr
 def conversations_triage_on_arrival(arrivals) -> list[ArrivalDecision]:
     """The arrival hook for a page of new conversations at once (inbox calls it with the page's
     (conversation, text) pairs): the same decisions as one at a time, the texts of each account
-    suggested for together and the triage rows inserted together."""
+    suggested for together. The triage rows go back with the decisions: ingest inserts them with
+    the page's conversations (which have no id yet)."""
     suggestions = _suggestions(arrivals)
     rows = [
         ConversationTriage(
@@ -58,10 +59,9 @@ def conversations_triage_on_arrival(arrivals) -> list[ArrivalDecision]:
         )
         for (conversation, text), suggestion in zip(arrivals, suggestions, strict=True)
     ]
-    ConversationTriage.objects.bulk_create(rows)
     return [
-        _decision(conversation, text, suggestion)
-        for (conversation, text), suggestion in zip(arrivals, suggestions, strict=True)
+        _decision(conversation, text, suggestion, row)
+        for (conversation, text), suggestion, row in zip(arrivals, suggestions, rows, strict=True)
     ]
 
 
@@ -91,12 +91,15 @@ def _suggestion_or_none(conversation: Conversation, text: str, to: str) -> Sugge
         return learning.current_suggester().suggest(text, to=to)
     except Exception:  # a broken model file must not stop messages from coming in
         logger.exception(
-            "Triage failed for conversation %s; it is routed without suggestions", conversation.pk
+            "Triage failed for a new conversation in thread %s; it is routed without suggestions",
+            conversation.thread_key,
         )
         return _NONE
 
 
-def _decision(conversation: Conversation, text: str, suggestion: Suggestion) -> ArrivalDecision:
+def _decision(
+    conversation: Conversation, text: str, suggestion: Suggestion, row: ConversationTriage
+) -> ArrivalDecision:
     category, wijk = routing_values(suggestion.as_dict(), suggestion.reasons.get("uncertain", []))
     team, rule = routed_team(conversation=conversation, category=category, wijk=wijk, text=text)
     return ArrivalDecision(
@@ -107,6 +110,7 @@ def _decision(conversation: Conversation, text: str, suggestion: Suggestion) -> 
             "routed_to": team.name,
             "routing_rule": rule.name if rule else "",
         },
+        rows=(row,),
     )
 
 

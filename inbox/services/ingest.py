@@ -62,7 +62,7 @@ def messages_ingest(
     page = _Page(account)
     fresh = page.fresh_items(items)
     page.resolve(fresh)
-    page.open_conversations()
+    page.decide_arrivals()
     for item in fresh:
         conversation = page.target.get(item.platform_id)
         if conversation is not None:
@@ -98,9 +98,13 @@ class _Page:
     account: Account
     # platform id → the conversation the item goes to (only items that are stored).
     target: dict[str, Conversation] = field(default_factory=dict)
-    # The items that open a conversation, with the conversation they open (not saved yet).
+    # The items that open a conversation, with the conversation they open: inserted once, in `write`,
+    # with everything the page and triage decided for it.
     opened: list[tuple[IncomingMessage, Conversation]] = field(default_factory=list)
+    # The conversations already stored that the page changes (by id): updated in one statement.
     touched: dict[int, Conversation] = field(default_factory=dict)
+    # Rows arrival hooks made for the new conversations (triage's), inserted right after them.
+    arrival_rows: list = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     skipped: int = 0
@@ -171,14 +175,14 @@ class _Page:
             self.opened.append((item, conversation))
             self.target[item.platform_id] = by_thread[item.thread_key] = conversation
 
-    def open_conversations(self) -> None:
-        """Save the new conversations with their contacts, and apply what triage decides for them."""
+    def decide_arrivals(self) -> None:
+        """Give the new conversations their contacts and apply what triage decides for them (they are
+        saved in `write`, once, after the page's messages have moved them on)."""
         if not self.opened:
             return
         contacts = contacts_for(self.account, [item for item, _ in self.opened])
         for item, conversation in self.opened:
             conversation.contact = contacts[storable_text(item.author_id)[:100]]
-        Conversation.objects.bulk_create([conversation for _, conversation in self.opened])
         arrivals = [(conversation, storable_text(item.text)) for item, conversation in self.opened]
         for (conversation, _text), decisions in zip(arrivals, arrival_decide(arrivals), strict=True):
             data: dict = {}
@@ -189,6 +193,7 @@ class _Page:
                 if decision.team is not None:
                     conversation.team = decision.team
                 data.update(decision.event_data)
+                self.arrival_rows += decision.rows
             self.events.append(
                 event_build(
                     conversation,
@@ -198,30 +203,38 @@ class _Page:
                     **data,
                 )
             )
-            self.touched[conversation.pk] = conversation
 
     def store(self, conversation: Conversation, item: IncomingMessage) -> None:
         message = message_for(self.account, conversation, item)
         self.messages.append(message)
         self.events += message_arrived(self.account, conversation, item, message)
-        self.touched[conversation.pk] = conversation
+        if conversation.pk is not None:
+            self.touched[conversation.pk] = conversation
 
     def write(self) -> None:
-        """Every message and event of the page in one insert each, then the conversations in one
-        update (case links first: they save their conversation and write on the case)."""
+        """The new conversations in one insert, as the page left them, with the arrival hooks' rows;
+        every message and event in one insert each; the conversations stored before in one update
+        (case links last: they save their conversation and write on the case)."""
+        now = timezone.now()
+        opened = [conversation for _, conversation in self.opened]
+        for conversation in [*opened, *self.touched.values()]:
+            conversation.updated_at = now
+        Conversation.objects.bulk_create(opened)
+        rows_by_model: dict[type, list] = {}
+        for row in self.arrival_rows:
+            rows_by_model.setdefault(type(row), []).append(row)
+        for model, rows in rows_by_model.items():
+            model.objects.bulk_create(rows)
         Message.objects.bulk_create(self.messages)
         Event.objects.bulk_create(self.events)
+        conversations_update(list(self.touched.values()), _CONVERSATION_FIELDS)
+        changes_counted(messages_added=self.messages, conversations=[*opened, *self.touched.values()])
         for message in self.messages:
             if message.direction == Message.Direction.INBOUND:
                 # A message naming a known case number links its conversation to that case.
-                cases_link_named(conversation=self.touched[message.conversation_id], message=message)
+                cases_link_named(conversation=message.conversation, message=message)
                 if message.media:
                     attachments_register(message=message)  # fetched into our storage after commit
-        now = timezone.now()
-        for conversation in self.touched.values():
-            conversation.updated_at = now
-        conversations_update(list(self.touched.values()), _CONVERSATION_FIELDS)
-        changes_counted(messages_added=self.messages, conversations=self.touched.values())
         days_ended({timezone.localdate(message.created_at) for message in self.messages})
 
 
