@@ -129,14 +129,21 @@ class Contact(models.Model):
 
 
 class Conversation(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="conversations")
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
+    # Every index is written again for each conversation a poll page moves on, so a foreign key whose
+    # lookups an index in Meta already starts with gets no index of its own (account: conv_thread_idx,
+    # contact: conv_contact_history_idx, team: conv_team_updated_idx).
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="conversations", db_index=False
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="conversations", db_index=False
+    )
     # The platform's notion of a thread (X conversation id, Messenger thread, comment root).
     thread_key = models.CharField(_("thread"), max_length=200)
     is_private = models.BooleanField(_("private"), default=False)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="conversations"
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="conversations", db_index=False
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,7 +212,6 @@ class Conversation(models.Model):
             models.Index(fields=["team", "updated_at"], name="conv_team_updated_idx"),
             # A contact's earlier conversations, newest first (the conversation page).
             models.Index(fields=["contact", "-last_message_at"], name="conv_contact_history_idx"),
-            models.Index(fields=["state", "priority", "due_at"], name="conv_queue_idx"),
             models.Index(fields=["account", "thread_key"], name="conv_thread_idx"),
             models.Index(fields=["state", "closed_at"], name="conv_closed_idx"),
             models.Index(fields=["first_response_at"], name="conv_first_response_idx"),
@@ -319,7 +325,10 @@ class Event(models.Model):
         ASSIGNED = "assigned", _("Handed to a colleague")
         TAKEN_OVER = "taken_over", _("Taken over")
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    # Looked up through event_conversation_time_idx, which starts with it.
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
