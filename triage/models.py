@@ -10,6 +10,8 @@ from inbox.models import Account, Conversation, Team
 from .suggester.model import FIELDS as FIELDS  # the fields an agent confirms or corrects, in order
 from .suggester.model import WIJKEN
 
+CATEGORY_LABELS = dict(Category.choices)  # code → label (lazy: shown in the active language)
+
 
 class MessageType(models.TextChoices):
     VRAAG = "vraag", _("Question")
@@ -57,6 +59,18 @@ class ConversationTriage(models.Model):
     def current(self) -> dict:
         """Every field's value now: the agents' decisions over the suggestions."""
         return {**self.suggested, **self.decided}
+
+    @staticmethod
+    def badges_of(suggested: dict, decided: dict) -> dict:
+        """What a queue row shows of a triage row (templates/triage/_queue_badges.html), from its
+        suggestions and the agents' decisions, as plain values."""
+        current = {**suggested, **decided}
+        category = current.get("category")
+        return {
+            "escalate": bool(current.get("escalate")),
+            "category": str(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else "",
+            "wijk": current.get("wijk"),
+        }
 
     @property
     def category_display(self) -> str:

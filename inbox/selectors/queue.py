@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
-from ..models import QUEUE_ORDER, Conversation, Team
+from ..models import QUEUE_ORDER, Account, Conversation, Team
 from ..permissions import visible_conversations
 from ..workflow import TODO_STATES, State
 
@@ -280,3 +280,11 @@ def queue_counts(*, user, filter_name: str = "all", team_slug: str = "") -> dict
 
 def team_choices() -> list[Team]:
     return list(Team.objects.order_by("name"))
+
+
+def accounts_by_id() -> dict[int, tuple[str, str]]:
+    """Every channel account's platform and handle by its id (a handful of rows)."""
+    return {
+        pk: (platform, handle)
+        for pk, platform, handle in Account.objects.values_list("id", "platform", "handle")
+    }

@@ -22,7 +22,6 @@ from .base import (
 )
 from .notifications import notify
 
-
 # What a claim changes (it moves a conversation from new or open, never from closed).
 CLAIM_FIELDS = ("assignee", "state", "last_activity_at", "updated_at")
 

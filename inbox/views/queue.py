@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import QueueFilterForm, SavedViewForm
-from ..models import Platform, SavedQueueView
+from ..models import SavedQueueView
 from ..permissions import can_work, visible_conversations
 from ..selectors.queue import (
     COUNT_LIMIT,
@@ -26,22 +26,11 @@ from ..selectors.queue import (
 from ..services.base import ServiceError
 from ..services.claims import conversation_take_next
 from ..services.preferences import queue_view_delete, queue_view_save
-from ..workflow import State
 from .common import require_inbox
+from .queue_rows import ROW_VALUES, queue_rows_html
 
 # A live refresh re-renders as many rows as the page shows after "load more", up to this many.
 MAX_SHOWN = 500
-
-
-def _labelled(rows: list) -> list:
-    """Rows with their state's and platform's label: looked up once per page, not once per row."""
-    states, platforms = dict(State.choices), dict(Platform.choices)
-    for row in rows:
-        row.state_label, row.platform_label = (
-            states.get(row.state, row.state),
-            platforms.get(row.account.platform, row.account.platform),
-        )
-    return rows
 
 
 def _shown(request) -> int:
@@ -71,11 +60,14 @@ def queue(request):
             team_slug=team_slug,
             after=after,
             size=_shown(request) if live else QUEUE_PAGE_SIZE,
+            values=ROW_VALUES,
         )
     except InvalidCursor:
         return HttpResponseBadRequest(_("This link to a part of the queue is not valid any more."))
+    teams = team_choices()
     context = {
-        "rows": _labelled(page.rows),
+        "rows": page.rows,
+        "row_html": queue_rows_html(page.rows, done_view=filter_name in DONE_FILTERS, teams=teams),
         "next": page.next,
         "filter_name": filter_name,
         "team_slug": team_slug,
@@ -86,7 +78,7 @@ def queue(request):
     context |= {
         "counts": queue_counts(user=request.user, filter_name=filter_name, team_slug=team_slug),
         "count_limit": COUNT_LIMIT,
-        "teams": team_choices(),
+        "teams": teams,
         "saved_views": [] if live else list(SavedQueueView.objects.filter(user=request.user)),
         "version": version,
         "after": after,

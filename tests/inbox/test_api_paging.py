@@ -95,12 +95,16 @@ def test_a_listed_row_shows_what_the_conversation_read_whole_shows(client, heade
 def test_a_page_is_exactly_what_its_schema_makes_of_it(client, headers, queue_of_120, agent):
     """The list renders its rows without running them through the schema: what it sends must be
     what the schema's validation would have sent, field for field and value for value."""
-    Conversation.objects.filter(pk__in=queue_of_120[:3]).update(assignee=agent, first_response_at=timezone.now())
+    Conversation.objects.filter(pk__in=queue_of_120[:3]).update(
+        assignee=agent, first_response_at=timezone.now()
+    )
     sent = client.get("/api/v1/conversations", **headers)
 
     body = sent.json()
     validated = ConversationPageOut.model_validate(body).model_dump(mode="python")
     assert json.loads(json.dumps(validated, cls=DjangoJSONEncoder)) == body
-    assert list(body["items"][0]) == list(ConversationPageOut.model_fields["items"].annotation.__args__[0].model_fields)
+    assert list(body["items"][0]) == list(
+        ConversationPageOut.model_fields["items"].annotation.__args__[0].model_fields
+    )
     assert {item["assignee"] for item in body["items"][:3]} == {agent.username}
     assert body["items"][0]["first_response_at"].endswith("Z")

@@ -1,0 +1,83 @@
+"""The queue's rows are rendered from what they show and cached under exactly that: an unchanged row is
+not rendered again, any change shows at once (also one that bypasses the services and leaves the
+conversation's version alone), and a cache that is down costs time, never the queue."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from inbox.models import Contact, Conversation
+from inbox.services.claims import conversation_claim
+from tests.conftest import incoming
+
+ROW_TEMPLATE = "inbox/_queue_row.html"
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def three(deliver):
+    deliver(*[incoming(platform_id=f"r{n}", author_id=f"p{n}", author_name=f"Inwoner {n}") for n in range(3)])
+    return list(Conversation.objects.order_by("pk"))
+
+
+def rendered_rows(response) -> int:
+    return sum(1 for template in response.templates if template.name == ROW_TEMPLATE)
+
+
+def test_an_unchanged_row_is_not_rendered_again(agent_client, three, agent):
+    first = agent_client.get(reverse("inbox:queue"))
+    assert rendered_rows(first) == 3
+
+    again = agent_client.get(reverse("inbox:queue"))
+    assert rendered_rows(again) == 0
+    assert again.content.decode().count("data-conversation=") == 3
+
+    conversation_claim(conversation_id=three[1].pk, user=agent)
+    after_claim = agent_client.get(reverse("inbox:queue"))
+    assert rendered_rows(after_claim) == 1
+    assert after_claim.content.decode().count("met Agent") == 1
+
+
+def test_a_change_that_bypasses_the_services_shows_at_once(agent_client, three):
+    agent_client.get(reverse("inbox:queue"))
+    # An erasure renames the contact with a queryset update: the conversation's version stays.
+    Contact.objects.filter(pk=three[0].contact_id).update(name="", handle="verwijderd-1")
+
+    body = agent_client.get(reverse("inbox:queue")).content.decode()
+
+    assert "Inwoner 0" not in body
+    assert "@verwijderd-1" in body
+    assert "Inwoner 1" in body
+
+
+def test_each_language_has_its_own_rows(agent_client, three, settings):
+    dutch = agent_client.get(reverse("inbox:queue")).content.decode()
+    agent_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = agent_client.get(reverse("inbox:queue"))
+
+    assert "geleden" in dutch
+    assert rendered_rows(english) == 3
+    assert "geleden" not in english.content.decode()
+    assert "ago" in english.content.decode()
+
+
+def test_a_cache_that_is_down_costs_time_not_the_queue(agent_client, three, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="inbox.views.queue_rows"):
+        page = agent_client.get(reverse("inbox:queue"))
+
+    assert page.status_code == 200
+    assert page.content.decode().count("data-conversation=") == 3
+    assert "row cache is unavailable" in caplog.text
