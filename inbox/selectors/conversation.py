@@ -30,6 +30,7 @@ def conversation_get(*, user, conversation_id: int) -> Conversation | None:
     return (
         visible_conversations(user)
         .select_related("account", "contact", "team", "assignee", "case")
+        .defer("account__credentials")  # decrypted when read: the pages never need it
         .filter(pk=conversation_id)
         .first()
     )
@@ -58,6 +59,7 @@ def contact_history(*, user, conversation: Conversation) -> list[Conversation]:
         .filter(contact_id=conversation.contact_id)
         .exclude(pk=conversation.pk)
         .select_related("account", "case")
+        .only("pk", "state", "last_message_at", "account", "account__handle", "case", "case__number")
         .annotate(
             first_line=Subquery(
                 first_inbound.annotate(t=Substr("text", 1, FIRST_LINE_LENGTH)).values("t")[:1]
