@@ -26,8 +26,8 @@ QUEUE_FILTERS = (*TODO_FILTERS, *DONE_FILTERS)
 QUEUE_PAGE_SIZE = 50
 # Counts stop here: beyond it a page says "more than 50", which costs no count of the whole queue.
 COUNT_LIMIT = 50
-# The columns a queue row shows (the page, the API); nothing else is read. The triage badges read
-# the suggestion and the agents' decisions of the conversation's triage row.
+# The columns a queue row shows, for the queue read as conversations (`queue_queryset`). The page
+# and the API read their rows as values instead (inbox/views/queue_rows.py ROW_VALUES, LIST_VALUES).
 ROW_COLUMNS = (
     "id",
     "state",
