@@ -10,6 +10,7 @@ moves a row on by itself only through what the values hold (its age as shown, ov
 The cache is a help, not a need: when it fails the rows are rendered as they are.
 """
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def shown_values(row: dict, *, done_view: bool, now, labels: "_Labels") -> dict:
         "contact_name": row["contact_name"],
         "contact_handle": row["contact_handle"],
         "last_message_at": row["last_message_at"],
-        "age": _("%(age)s ago") % {"age": timesince(row["last_message_at"], now)},
+        "age": _age(row["last_message_at"], now),
         "fetched_late_by": late if late >= LATE_FETCH else None,
         "created_at": row["created_at"],
         "preview": row["preview"],
@@ -100,6 +101,13 @@ def shown_values(row: dict, *, done_view: bool, now, labels: "_Labels") -> dict:
         "state_label": labels.states.get(row["state"], row["state"]),
         "assignee": (full_name or row["assignee"]) if row["assignee"] else "",
     }
+
+
+def _age(moment, now) -> str:
+    """How long ago, as the row says it ("zojuist" within the first minute, not "0 minuten")."""
+    if now - moment < dt.timedelta(minutes=1):
+        return _("just now")
+    return _("%(age)s ago") % {"age": timesince(moment, now)}
 
 
 @dataclass(frozen=True)

@@ -61,10 +61,10 @@ def test_each_language_has_its_own_rows(agent_client, three, settings):
     agent_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = agent_client.get(reverse("inbox:queue"))
 
-    assert "geleden" in dutch
+    assert "zojuist" in dutch
     assert rendered_rows(english) == 3
-    assert "geleden" not in english.content.decode()
-    assert "ago" in english.content.decode()
+    assert "zojuist" not in english.content.decode()
+    assert "just now" in english.content.decode()
 
 
 def test_a_cache_that_is_down_costs_time_not_the_queue(agent_client, three, settings, caplog):
@@ -81,3 +81,13 @@ def test_a_cache_that_is_down_costs_time_not_the_queue(agent_client, three, sett
     assert page.status_code == 200
     assert page.content.decode().count("data-conversation=") == 3
     assert "row cache is unavailable" in caplog.text
+
+
+def test_a_row_says_how_long_ago_the_citizen_wrote(agent_client, deliver):
+    from tests.conftest import minutes_ago
+
+    deliver(incoming(platform_id="old", author_id="o", created_at=minutes_ago(125)))
+
+    body = agent_client.get(reverse("inbox:queue")).content.decode()
+
+    assert "2\xa0uur, 5\xa0minuten geleden" in body  # Django keeps number and unit together
