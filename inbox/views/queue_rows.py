@@ -4,7 +4,7 @@ cache under exactly those values.
 The queue page and its live refresh render up to 500 rows, and Django's templates take most of a
 page's time (ADR 0014); in a busy queue almost every row is the same as the last time someone
 looked. A row is rendered only from `shown_values` (the template sees nothing else), and the cache
-key is a digest of those values, the language and the time zone: what changed is rendered anew by
+key is a digest of those values, the language, time zone and script prefix: what changed is rendered anew by
 construction, with no invalidation to forget (a renamed contact, an erased name, a claim). Time
 moves a row on by itself only through what the values hold (its age as shown, overdue or not).
 The cache is a help, not a need: when it fails the rows are rendered as they are.
@@ -136,7 +136,7 @@ def queue_rows_html(rows: list[dict], *, done_view: bool, teams: list) -> list[S
     html = []
     for key, values in zip(keys, shown, strict=True):
         if key not in found:
-            found[key] = rendered[key] = render_to_string(ROW_TEMPLATE, {"r": values, "done_view": done_view})
+            found[key] = rendered[key] = render_to_string(ROW_TEMPLATE, {"r": values})
         html.append(mark_safe(found[key]))  # noqa: S308 (our template's output, escaped there)
     if rendered:
         _cache_call(cache.set_many, rendered, timeout=ROW_CACHE_SECONDS)
