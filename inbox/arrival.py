@@ -5,11 +5,13 @@ in `platforms.py`: inbox calls the hook and applies what it decides (priority, t
 never imports triage and triage never writes inbox rows. Reports registers a late-arrival hook:
 a message whose platform time lies in a day already over changes that day's figures.
 
-Ingest hands a poll page's new conversations over together (`arrival_decide`). A hook may also
-register a form that takes them all at once (`many`), to load what it needs once per page and
-hand back its own rows for ingest to insert in bulk (`ArrivalDecision.rows`); without one, the hook is called per conversation as before. Either
-way, what a hook loads through `arrival_memo` (its rules, say) is loaded once per page and afresh
-for the next one, so a change an admin makes applies from the next page on, in every process.
+Ingest hands a poll page's new conversations over together (`arrival_decide`), before they are
+saved: a hook hands back its own rows for them (`ArrivalDecision.rows`) and ingest inserts those
+right after the conversations. A hook may also register a form that takes them all at once
+(`many`), to load what it needs once per page; without one, the hook is called per conversation as
+before. Either way, what a hook loads through `arrival_memo` (its rules, say) is loaded once per
+page and afresh for the next one, so a change an admin makes applies from the next page on, in
+every process.
 """
 
 import datetime as dt
