@@ -152,6 +152,19 @@ def make_user(db, teams):
 
 
 @pytest.fixture
+def one_per_role(make_user) -> dict:
+    """One user of each role, by role name (agent, adviser, wijk, manager, admin): who the page-wide
+    tests (permission matrix, accessibility) walk through."""
+    return {
+        "agent": make_user(Role.AGENT, username="anouk"),
+        "adviser": make_user(Role.ADVISER, team="comms", username="daan"),
+        "wijk": make_user(Role.WIJKBUREAU, team="oost", username="fatima"),
+        "manager": make_user(Role.MANAGER, username="ellen"),
+        "admin": make_user(Role.ADMIN, username="ruud"),
+    }
+
+
+@pytest.fixture
 def agent(make_user):
     return make_user(Role.AGENT, username="agent")
 

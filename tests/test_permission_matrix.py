@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cases.services import case_register
-from inbox.models import Account, Attachment, Conversation, Message, MonitoringHit, Role
+from inbox.models import Account, Attachment, Conversation, Message, MonitoringHit
 from inbox.services.monitoring import monitoring_hits_record
 from reports.models import PeakAlert
 from tests.conftest import incoming
@@ -346,16 +346,9 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def world(make_user, teams, deliver, account, settings, tmp_path):
+def world(one_per_role, teams, deliver, account, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    users = {
-        "agent": make_user(Role.AGENT, username="anouk"),
-        "adviser": make_user(Role.ADVISER, team="comms", username="daan"),
-        "wijk": make_user(Role.WIJKBUREAU, team="oost", username="fatima"),
-        "manager": make_user(Role.MANAGER, username="ellen"),
-        "admin": make_user(Role.ADMIN, username="ruud"),
-        "anonymous": None,
-    }
+    users = {**one_per_role, "anonymous": None}
     oost_account = Account.objects.create(platform="sandbox", handle="WijkOost", team=teams["oost"])
     deliver(incoming(platform_id="kcc-1"))
     deliver(incoming(platform_id="oost-1", author_id="c2"), to=oost_account)

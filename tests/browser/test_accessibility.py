@@ -17,7 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cases.services import case_register
-from inbox.models import Account, Attachment, Conversation, DutyShift, Message, Role
+from inbox.models import Account, Attachment, Conversation, DutyShift, Message
 from inbox.services.claims import conversation_claim
 from inbox.services.monitoring import monitoring_hits_record
 from inbox.services.teamwork import conversation_escalate, note_add
@@ -95,15 +95,9 @@ def _photo(message, tmp_path) -> None:
 
 
 @pytest.fixture
-def world(make_user, teams, deliver, account, settings, tmp_path):
+def world(one_per_role, teams, deliver, account, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    users = {
-        "agent": make_user(Role.AGENT, username="anouk"),
-        "adviser": make_user(Role.ADVISER, team="comms", username="daan"),
-        "wijk": make_user(Role.WIJKBUREAU, team="oost", username="fatima"),
-        "manager": make_user(Role.MANAGER, username="ellen"),
-        "admin": make_user(Role.ADMIN, username="ruud"),
-    }
+    users = dict(one_per_role)
     now = timezone.now()
     DutyShift.objects.create(
         adviser=users["adviser"], starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=8)
