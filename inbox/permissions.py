@@ -16,11 +16,22 @@ def roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_webcare_roles"):
-        names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(Role.ADMIN)
-        user._webcare_roles = names
+        user._webcare_roles = _roles_of(user, user.groups.values_list("name", flat=True))
     return user._webcare_roles
+
+
+def _roles_of(user, group_names) -> set[str]:
+    names = set(group_names)
+    if user.is_superuser:
+        names.add(Role.ADMIN)
+    return names
+
+
+def roles_known(user, *, group_names, team_ids) -> None:
+    """Hand over a user's group names and team ids read with the user (security.backends), so
+    `roles` and the team checks need no query of their own."""
+    user._webcare_roles = _roles_of(user, group_names)
+    user._webcare_team_ids = list(team_ids)
 
 
 def can_use_inbox(user) -> bool:
@@ -40,12 +51,19 @@ def _team_ids(user) -> list[int]:
 def visible_conversations(user, queryset: QuerySet | None = None) -> QuerySet:
     """Everything for the KCC, advisers, managers and admins; wijkbureau staff see only their team's."""
     queryset = Conversation.objects.all() if queryset is None else queryset
+    teams = visible_teams(user)
+    return queryset if teams is None else queryset.filter(team_id__in=teams)
+
+
+def visible_teams(user) -> list[int] | None:
+    """The teams whose conversations the user may see: None for every team (the KCC, advisers,
+    managers, admins), their own teams' ids for wijkbureau staff, none without a role."""
     user_roles = roles(user)
     if user_roles & SEE_ALL_ROLES:
-        return queryset
+        return None
     if Role.WIJKBUREAU in user_roles:
-        return queryset.filter(team_id__in=_team_ids(user))
-    return queryset.none()
+        return _team_ids(user)
+    return []
 
 
 def can_view_conversation(user, conversation: Conversation) -> bool:

@@ -359,7 +359,8 @@ INBOX_ATTACHMENT_READ_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_READ_TIME
 # django-two-factor-auth (on django-otp) asks the roles below for a second factor, and
 # mozilla-django-oidc offers the municipality's identity provider when OIDC_RP_CLIENT_ID is set.
 LOGIN_URL = "login"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend, reading the user with their roles and teams in one query (security/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "security.backends.RolesModelBackend"]
 
 # Roles that must use a second factor: by default everyone who can change much (advisers, managers,
 # functional admins) when DEBUG is off; nobody in the demo, so `make run` stays two commands.
