@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from ..forms import ReplyForm
 from ..models import Message
-from ..permissions import can_work_on, holder_allows, take_over_allows, visible_conversations
+from ..permissions import can_work_on, holder_allows, take_over_allows
 from ..platforms import PlatformRefused, comment_moderation, reply_rules
 from ..selectors.conversation import (
     contact_history,
@@ -145,9 +145,7 @@ def close_next(request, pk: int):
     except ServiceError as exc:
         messages.error(request, str(exc))
         return redirect("inbox:conversation", pk=pk)
-    following = conversation_take_next(
-        user=request.user, candidates=visible_conversations(request.user).exclude(state=State.ESCALATED)
-    )
+    following = conversation_take_next(user=request.user)  # never an escalated one
     if following is None:
         messages.success(request, _("Conversation closed. Nothing left in the queue for you."))
         return redirect("inbox:queue")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ..forms import QueueFilterForm, SavedViewForm
 from ..models import SavedQueueView
-from ..permissions import can_work, visible_conversations
+from ..permissions import can_work
 from ..selectors.queue import (
     COUNT_LIMIT,
     DONE_FILTERS,
@@ -130,7 +130,7 @@ def saved_view_remove(request, pk: int):
 def take_next(request):
     if not can_work(request.user):
         raise PermissionDenied
-    conversation = conversation_take_next(user=request.user, candidates=visible_conversations(request.user))
+    conversation = conversation_take_next(user=request.user)
     if conversation is None:
         messages.info(request, _("Nothing left in the queue for you."))
         return redirect("inbox:queue")

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 
 from inbox.models import Conversation, Event
-from inbox.permissions import visible_conversations
 from inbox.services.base import AlreadyClaimed, ServiceError
 from inbox.services.claims import conversation_claim, conversation_release, conversation_take_next
 from inbox.services.lifecycle import conversation_close, conversation_reopen
@@ -67,14 +66,38 @@ def test_take_next_gives_the_most_urgent_then_soonest_due(deliver, agent):
     Conversation.objects.filter(pk=urgent.pk).update(priority=1)
     assert Conversation.objects.get(thread_key="normal").priority == 0
 
-    taken = conversation_take_next(user=agent, candidates=visible_conversations(agent))
+    taken = conversation_take_next(user=agent)
 
     assert taken.pk == urgent.pk
     assert taken.assignee == agent
 
 
 def test_take_next_returns_none_when_nothing_is_left(agent):
-    assert conversation_take_next(user=agent, candidates=visible_conversations(agent)) is None
+    assert conversation_take_next(user=agent) is None
+
+
+def test_take_next_for_wijkbureau_staff_hands_out_only_their_teams_conversations(deliver, teams, make_user):
+    for key, team in (("oost-1", "oost"), ("west-1", "west"), ("oost-2", "oost")):
+        deliver(incoming(platform_id=key, thread_key=key))
+        Conversation.objects.filter(thread_key=key).update(team=teams[team])
+    oost, west, nowhere = (
+        make_user("wijkbureau", "oost"),
+        make_user("wijkbureau", "west"),
+        make_user("wijkbureau"),
+    )
+    nowhere.teams.clear()
+    Conversation.objects.filter(thread_key="oost-1").update(priority=1)
+
+    assert conversation_take_next(user=west).thread_key == "west-1"
+    assert conversation_take_next(user=oost).thread_key == "oost-1"
+    assert conversation_take_next(user=oost).thread_key == "oost-2"
+    assert conversation_take_next(user=oost) is None  # West's is not theirs to take
+    assert conversation_take_next(user=nowhere) is None
+    assert set(Conversation.objects.values_list("thread_key", "assignee")) == {
+        ("oost-1", oost.pk),
+        ("oost-2", oost.pk),
+        ("west-1", west.pk),
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,7 +113,7 @@ def test_take_next_under_concurrency_never_gives_one_conversation_to_two(teams, 
 
         barrier.wait()
         try:
-            conversation = conversation_take_next(user=user, candidates=visible_conversations(user))
+            conversation = conversation_take_next(user=user)
             taken[user.pk] = conversation.pk if conversation else None
         finally:
             connections.close_all()
