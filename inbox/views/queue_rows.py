@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -105,9 +106,23 @@ def shown_values(row: dict, *, done_view: bool, now, labels: "_Labels") -> dict:
 
 def _age(moment, now) -> str:
     """How long ago, as the row says it ("zojuist" within the first minute, not "0 minuten")."""
-    if now - moment < dt.timedelta(minutes=1):
+    ago = now - moment
+    if ago < dt.timedelta(minutes=1):
         return _("just now")
+    if ago < _CALENDAR_FREE:
+        return _age_in_minutes(ago // dt.timedelta(minutes=1), get_language())
     return _("%(age)s ago") % {"age": timesince(moment, now)}
+
+
+# Under four weeks `timesince` says weeks, days, hours and minutes, which depend on the minutes alone
+# (beyond, months follow the calendar). Saying it took a third of a row's time: once per minute count.
+_CALENDAR_FREE = dt.timedelta(days=27)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@lru_cache(maxsize=4096)
+def _age_in_minutes(minutes: int, language: str) -> str:
+    return _("%(age)s ago") % {"age": timesince(_EPOCH, _EPOCH + dt.timedelta(minutes=minutes))}
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,18 @@
 not rendered again, any change shows at once (also one that bypasses the services and leaves the
 conversation's version alone), and a cache that is down costs time, never the queue."""
 
+import datetime as dt
 import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from inbox.models import Contact, Conversation
 from inbox.services.claims import conversation_claim
+from inbox.views.queue_rows import _age
 from tests.conftest import incoming
 
 ROW_TEMPLATE = "inbox/_queue_row.html"
@@ -91,3 +96,38 @@ def test_a_row_says_how_long_ago_the_citizen_wrote(agent_client, deliver):
     body = agent_client.get(reverse("inbox:queue")).content.decode()
 
     assert "2\xa0uur, 5\xa0minuten geleden" in body  # Django keeps number and unit together
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_rows_age_says_what_timesince_says_at_every_length(language):
+    # Ages under four weeks are said once per minute count; longer ones follow the calendar.
+    now = dt.datetime(2026, 3, 30, 12, 0, 30, tzinfo=dt.UTC)  # a month with a DST change behind it
+    lengths = [
+        dt.timedelta(minutes=1),
+        dt.timedelta(minutes=59, seconds=59),
+        dt.timedelta(hours=2, minutes=5, seconds=7),
+        dt.timedelta(days=3, hours=4),
+        dt.timedelta(days=26, hours=23, minutes=59),
+        dt.timedelta(days=27, minutes=1),
+        dt.timedelta(days=45),
+        dt.timedelta(days=400),
+    ]
+    with translation.override(language):
+        for length in lengths:
+            expected = _("%(age)s ago") % {"age": timesince(now - length, now)}
+            assert _age(now - length, now) == expected, length
+            assert _age(now - length, now) == expected, length  # and again, as remembered
+        assert _age(now - dt.timedelta(seconds=59), now) == _("just now")
+        assert _age(now + dt.timedelta(minutes=5), now) == _("just now")  # a platform clock ahead of ours
+
+
+def test_a_wijkbureau_member_of_no_team_sees_an_empty_queue_not_an_error(client, make_user, three):
+    nobody = make_user("wijkbureau", "oost")
+    nobody.teams.clear()
+    client.force_login(nobody)
+
+    page = client.get(reverse("inbox:queue"))
+    listed = client.get("/api/v1/conversations")
+
+    assert page.status_code == 200 and rendered_rows(page) == 0
+    assert listed.status_code == 200 and listed.json() == {"items": [], "next": None}
