@@ -150,14 +150,11 @@ def page_statement(
     anew on every call (psycopg2 prepares nothing), which took longer than reading the page.
     Returns the SQL, its parameters and, per column, the converters Django would apply."""
     own = [column for column in values.values() if "__" not in column]
-    related: dict[str, list[str]] = {}
-    for column in values.values():
-        if "__" in column:
-            relation, name = column.split("__")  # one step only: a row shows no further
-            related.setdefault(relation, []).append(name)
+    # One step only (`contact__name`): a row shows nothing further away.
+    relations = list(dict.fromkeys(column.split("__")[0] for column in values.values() if "__" in column))
     quote = connection.ops.quote_name
     keys, joins = [], []
-    for n, relation in enumerate(related):
+    for n, relation in enumerate(relations):
         field = Conversation._meta.get_field(relation)
         if field.many_to_one:  # a foreign key of the conversation's
             keys.append(field.attname)
@@ -168,7 +165,7 @@ def page_statement(
     inner = queryset.values_list(*position, *own, *keys)[start:stop]
     sql, params = inner.query.sql_with_params()
     names = [f"c{i}" for i in range(len(position) + len(own))] + [f"k{i}" for i in range(len(keys))]
-    selected, fields, relations = [], [], list(related)
+    selected, fields = [], []
     query = inner.query
     for name in position:
         selected.append(f"p.c{len(selected)}")
@@ -216,14 +213,14 @@ def _rows(
     if not any(converters):
         return found
     return [
-        tuple(_converted(value, column, connection) for value, column in zip(row, converters, strict=True))
+        tuple(_converted(value, convert) for value, convert in zip(row, converters, strict=True))
         for row in found
     ]
 
 
-def _converted(value, converters: list, using):
+def _converted(value, converters: list):
     for convert in converters:
-        value = convert(value, None, using)
+        value = convert(value, None, connection)
     return value
 
 
