@@ -132,3 +132,38 @@ def test_routing_rules_are_read_once_per_page_and_afresh_for_the_next(deliver, t
         "after-1": "wijkbureau-oost",
         "again-0": "kcc",
     }
+
+
+def test_a_page_s_update_writes_each_kind_of_value_as_the_field_saves_it(conversation, teams):
+    # `rows_update` sends plain values as they are and the rest through the field: a choices member,
+    # a lazy string, an aware datetime in another zone, a foreign key and an empty value all arrive.
+    from django.utils.translation import gettext_lazy
+
+    from inbox.services.ingest import rows_update
+    from inbox.workflow import State
+
+    moment = dt.datetime(2026, 3, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    conversation.state, conversation.closed_at, conversation.first_response_at = State.CLOSED, moment, None
+    conversation.preview, conversation.team = gettext_lazy("Closed"), teams["comms"]
+    conversation.priority, conversation.personal_data_exposed = 1, True
+    names = [
+        "state",
+        "closed_at",
+        "first_response_at",
+        "preview",
+        "team",
+        "priority",
+        "personal_data_exposed",
+    ]
+    rows_update(Conversation, [conversation], names)
+    stored = Conversation.objects.get(pk=conversation.pk)
+    assert [getattr(stored, name) for name in names] == [
+        "closed",
+        moment,
+        None,
+        str(gettext_lazy("Closed")),
+        teams["comms"],
+        1,
+        True,
+    ]
+    assert stored.closed_at.astimezone(dt.UTC).hour == 7
