@@ -52,17 +52,22 @@ def tallies_count(counted: Counted) -> None:
             if name := _message_field(message):
                 deltas[(hour_of(message.created_at), message.account_id, name)] += sign
     conversations = {c.pk: c for c in counted.conversations}
-    known = {t.pk: t for t in ConversationTally.objects.filter(pk__in=list(conversations))}
+    known = {
+        pk: (account_id, started_at, answered_at)
+        for pk, account_id, started_at, answered_at in ConversationTally.objects.filter(
+            pk__in=list(conversations)
+        ).values_list("pk", "account_id", "started_at", "answered_at")
+    }
     changed = []
     for pk, conversation in conversations.items():
-        before = known.get(pk)
         now = (conversation.started_at, conversation.first_response_at)
-        if before is not None and (before.started_at, before.answered_at) == now:
-            continue
-        if before is not None:
-            deltas[(hour_of(before.started_at), before.account_id, "started")] -= 1
-            if before.answered_at is not None:
-                deltas[(hour_of(before.answered_at), before.account_id, "answered")] -= 1
+        if pk in known:
+            account_id, started_at, answered_at = known[pk]
+            if (started_at, answered_at) == now:
+                continue
+            deltas[(hour_of(started_at), account_id, "started")] -= 1
+            if answered_at is not None:
+                deltas[(hour_of(answered_at), account_id, "answered")] -= 1
         deltas[(hour_of(conversation.started_at), conversation.account_id, "started")] += 1
         if conversation.first_response_at is not None:
             deltas[(hour_of(conversation.first_response_at), conversation.account_id, "answered")] += 1
