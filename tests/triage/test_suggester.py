@@ -171,6 +171,24 @@ def test_a_place_that_spans_wijken_names_none(shipped):
     assert shipped.suggest("Kapotte lamp aan de Vaartsche Rijn").wijk is None
 
 
+def test_the_featurizer_s_own_rows_are_scikit_learn_s(shipped):
+    # `transform_many` skips scikit-learn's checks for speed: the same matrix all the same.
+    texts = [e.text for e in load_examples(TRAIN_DIR)[::11]] + [
+        "",
+        "!!! ?? 🙄 www.example.com zaaknummer 2026-0001234",
+    ]
+    for to in (None, "gemeente"):
+        docs = [(shipped.places.masked(text), to) for text in texts]
+        ours, theirs = shipped.featurizer.transform_many(docs), shipped.featurizer.transform(docs)
+        assert ours.shape == theirs.shape
+        assert (ours.indptr.tolist(), ours.indices.tolist()) == (
+            theirs.indptr.tolist(),
+            theirs.indices.tolist(),
+        )
+        assert abs(ours - theirs).max() < 1e-12  # scikit-learn normalises with numpy: the last bit may differ
+    assert shipped.featurizer.transform_many([]).shape == (0, shipped.featurizer.size())
+
+
 def test_suggesting_for_many_texts_at_once_gives_each_the_suggestion_it_gets_alone(shipped):
     # Ingest suggests for a poll page's new conversations together: the same figures, reasons and
     # words for each text as one at a time, whatever else is in the batch.

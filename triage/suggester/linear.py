@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import joblib
 import numpy as np
-from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -264,7 +263,7 @@ class LinearSuggester:
         if not texts:
             return []
         masked = [self.places.masked(text) for text in texts]
-        X = sparse.vstack([self.featurizer.transform_one((m, to)) for m in masked], format="csr")
+        X = self.featurizer.transform_many([(m, to) for m in masked])
         probabilities = {name: head.probabilities(X) for name, head in self.heads.items()}
         return [
             self._suggestion(text, X[i], self.featurizer.word_features(masked[i]), probabilities, i)
