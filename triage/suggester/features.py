@@ -114,8 +114,8 @@ class Featurizer:
 
     def transform_many(self, docs: list[tuple[str, str]]) -> sparse.csr_matrix:
         """The same rows as `transform(docs)` (to the last bit of rounding), built in one matrix
-        without scikit-learn's input checks: what ingest asks for a page of new conversations, where those checks and a matrix
-        per message cost more than the arithmetic."""
+        without scikit-learn's input checks: what ingest asks for a page of new conversations,
+        where those checks and a matrix per message cost more than the arithmetic."""
         blocks = [
             (self.words.vocabulary_, self._idf("words"), word_analyser),
             (self.chars.vocabulary_, self._idf("chars"), self._char_analyser()),
