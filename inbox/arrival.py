@@ -9,9 +9,8 @@ Ingest hands a poll page's new conversations over together (`arrival_decide`), b
 saved: a hook hands back its own rows for them (`ArrivalDecision.rows`) and ingest inserts those
 right after the conversations. A hook may also register a form that takes them all at once
 (`many`), to load what it needs once per page; without one, the hook is called per conversation as
-before. Either way, what a hook loads through `arrival_memo` (its rules, say) is loaded once per
-page and afresh for the next one, so a change an admin makes applies from the next page on, in
-every process.
+before. Either way, what a hook loads through `arrival_memo` is loaded once per page and afresh for
+the next one; a hook that learns of changes may hold it longer (triage's routing rules).
 """
 
 import datetime as dt

@@ -117,7 +117,7 @@ def test_services_keep_the_count_and_the_activity(deliver, conversation, agent):
     assert conversation.last_activity_at == Event.objects.filter(conversation=conversation).last().created_at
 
 
-def test_routing_rules_are_read_once_per_page_and_afresh_for_the_next(deliver, teams):
+def test_a_routing_rule_saved_or_deleted_applies_from_the_next_page(deliver, teams):
     deliver(*page("before", 2))
     rule = RoutingRule.objects.create(name="Alles naar Oost", team=teams["oost"], position=1)
     deliver(*page("after", 2))
