@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import deadlines
@@ -133,22 +134,21 @@ class _Page:
         """Decide for each item which conversation it joins, or that it opens one (or is skipped):
         the one it replies to, else its thread's latest one; a closed one only within the reopen
         window (the account's own posts join a closed one; they never open a conversation)."""
-        latest_by_thread: dict[str, int] = {}
         threads = {item.thread_key for item in fresh}
-        for thread_key, pk in (
-            Conversation.objects.filter(account=self.account, thread_key__in=threads)
-            .order_by("pk")
-            .values_list("thread_key", "pk")
-        ):
-            latest_by_thread[thread_key] = pk
-        wanted = {self._parents[i.in_reply_to] for i in fresh if i.in_reply_to in self._parents}
-        wanted |= set(latest_by_thread.values())
-        # Locked in id order, so two pages touching the same conversations never deadlock.
+        parents = {self._parents[i.in_reply_to] for i in fresh if i.in_reply_to in self._parents}
+        # The page's threads and the conversations its replies answer in, locked in one statement and
+        # in id order, so two pages touching the same conversations never deadlock.
         locked = {
-            c.pk: c for c in Conversation.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+            c.pk: c
+            for c in Conversation.objects.select_for_update()
+            .filter(Q(account=self.account, thread_key__in=threads) | Q(pk__in=parents))
+            .order_by("pk")
         }
+        by_thread: dict[str, Conversation] = {}
+        for conversation in locked.values():  # in id order: each thread's latest one stays
+            if conversation.account_id == self.account.pk and conversation.thread_key in threads:
+                by_thread[conversation.thread_key] = conversation
         reopen_after = timezone.now() - dt.timedelta(days=settings.INBOX_REOPEN_WINDOW_DAYS)
-        by_thread = {key: locked[pk] for key, pk in latest_by_thread.items() if pk in locked}
         for item in fresh:
             conversation = self.target.get(item.in_reply_to) if item.in_reply_to else None
             if conversation is None and item.in_reply_to in self._parents:
