@@ -38,6 +38,24 @@ from ..services.outbox import reply_queue, reply_retry
 from ..workflow import State
 from .common import conversation_or_404, workable_conversation_or_403
 from .klantcontacten import klantcontact_context
+from .rendered import rows_html
+
+
+def history_html(history: list) -> list:
+    """The contact's earlier conversations as list items, each rendered from what it shows (and
+    cached under exactly that: `rendered.rows_html`)."""
+    shown = [
+        {
+            "pk": other.pk,
+            "first_line": other.first_line,
+            "last_message_at": other.last_message_at,
+            "state_label": other.get_state_display(),
+            "case_number": other.case.number if other.case else "",
+            "account": other.account.handle,
+        }
+        for other in history
+    ]
+    return rows_html("history-item", "inbox/_history_item.html", shown)
 
 
 def _conversation_context(request, conversation, **extra):
@@ -51,7 +69,7 @@ def _conversation_context(request, conversation, **extra):
         "thread": conversation_thread(conversation),
         "timeline": timeline,
         "escalation": escalation_notes(conversation, timeline),
-        "history": contact_history(user=request.user, conversation=conversation),
+        "history": history_html(contact_history(user=request.user, conversation=conversation)),
         "can_work": can_work,
         # The holder rule's answer: whether this user may act on the conversation as it is held now.
         "may_act": may_act,

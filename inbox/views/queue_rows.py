@@ -3,25 +3,18 @@ cache under exactly those values.
 
 The queue page and its live refresh render up to 500 rows, and Django's templates take most of a
 page's time (ADR 0014); in a busy queue almost every row is the same as the last time someone
-looked. A row is rendered only from `shown_values` (the template sees nothing else), and the cache
-key is a digest of those values, the language, time zone and script prefix: what changed is rendered anew by
-construction, with no invalidation to forget (a renamed contact, an erased name, a claim). Time
-moves a row on by itself only through what the values hold (its age as shown, overdue or not).
-The cache is a help, not a need: when it fails the rows are rendered as they are.
+looked. A row is rendered only from `shown_values` (the template sees nothing else) and cached
+under exactly those values (`rendered.rows_html`): its age as shown and whether it is overdue are
+among them, so time moves a row on by itself.
 """
 
 import datetime as dt
-import hashlib
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,12 +22,9 @@ from django.utils.translation import gettext as _
 from ..models import LATE_FETCH, Conversation, Platform
 from ..selectors.queue import accounts_by_id
 from ..workflow import State
-
-logger = logging.getLogger(__name__)
+from .rendered import rows_html
 
 ROW_TEMPLATE = "inbox/_queue_row.html"
-# Unchanged rows stay this long; an entry nobody asks for again simply expires.
-ROW_CACHE_SECONDS = 600
 
 
 # What a row shows, read as values (no model instances): the name a row reads it by → its column.
@@ -143,29 +133,5 @@ def queue_rows_html(rows: list[dict], *, done_view: bool, teams: list) -> list[S
         states=dict(State.choices),
         platforms=dict(Platform.choices),
     )
-    setting = (get_language(), timezone.get_current_timezone_name(), get_script_prefix(), done_view)
     shown = [shown_values(row, done_view=done_view, now=now, labels=labels) for row in rows]
-    keys = [_key(setting, values) for values in shown]
-    found = _cache_call(cache.get_many, keys) or {}
-    rendered = {}
-    html = []
-    for key, values in zip(keys, shown, strict=True):
-        if key not in found:
-            found[key] = rendered[key] = render_to_string(ROW_TEMPLATE, {"r": values})
-        html.append(mark_safe(found[key]))  # noqa: S308 (our template's output, escaped there)
-    if rendered:
-        _cache_call(cache.set_many, rendered, timeout=ROW_CACHE_SECONDS)
-    return html
-
-
-def _key(setting: tuple, values: dict) -> str:
-    digest = hashlib.blake2b(repr((setting, sorted(values.items()))).encode(), digest_size=20).hexdigest()
-    return f"inbox:queue-row:{digest}"
-
-
-def _cache_call(method, *args, **kwargs):
-    try:
-        return method(*args, **kwargs)
-    except Exception:  # an unreachable cache costs the rendering time, never the queue
-        logger.warning("The queue's row cache is unavailable; rendering the rows", exc_info=True)
-        return None
+    return rows_html("queue-row", ROW_TEMPLATE, shown, setting=(done_view,))

@@ -80,12 +80,12 @@ def test_a_cache_that_is_down_costs_time_not_the_queue(agent_client, three, sett
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }
     }
-    with caplog.at_level(logging.WARNING, logger="inbox.views.queue_rows"):
+    with caplog.at_level(logging.WARNING, logger="inbox.views.rendered"):
         page = agent_client.get(reverse("inbox:queue"))
 
     assert page.status_code == 200
     assert page.content.decode().count("data-conversation=") == 3
-    assert "row cache is unavailable" in caplog.text
+    assert "cache of rendered rows is unavailable" in caplog.text
 
 
 def test_a_row_says_how_long_ago_the_citizen_wrote(agent_client, deliver):

@@ -98,6 +98,28 @@ def test_earlier_conversations_show_first_line_date_state_and_case_in_constant_q
     assert len(many) == len(few)
 
 
+def test_an_earlier_conversation_is_rendered_again_only_when_what_it_shows_changes(
+    agent_client, agent, deliver
+):
+    for n in range(3):
+        deliver(incoming(platform_id=f"old-{n}", text=f"Eerste regel {n}"))
+    deliver(incoming(platform_id="now", text="Weer een vraag"))
+    current = Conversation.objects.get(thread_key="now")
+
+    def items_rendered():
+        response = agent_client.get(f"/conversations/{current.pk}/")
+        names = [t.name for t in response.templates]
+        return names.count("inbox/_history_item.html"), response.content.decode()
+
+    assert items_rendered()[0] == 3
+    assert items_rendered()[0] == 0
+    # Changed without the services (the conversation's version stays): shown all the same.
+    Conversation.objects.filter(thread_key="old-1").update(state="closed")
+    rendered, html = items_rendered()
+    assert rendered == 1
+    assert html.count('data-testid="history-item"') == 3 and html.count("Afgesloten") == 1
+
+
 def test_hand_over_and_take_over_from_the_page(client, agent, other_agent, conversation):
     conversation_claim(conversation_id=conversation.pk, user=agent)
     client.force_login(agent)

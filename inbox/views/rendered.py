@@ -1,0 +1,53 @@
+"""HTML rendered from the values it shows and nothing else, kept in the cache under exactly those
+values (ADR 0014): the queue's rows, a contact's earlier conversations.
+
+The key is a digest of the values, the language, time zone and script prefix, so what changed is
+rendered anew by construction, with no invalidation to forget (a renamed contact, an erased name, a
+claim). Time moves a row on by itself only through what the values hold. The cache is a help, not
+a need: when it fails the rows are rendered as they are.
+"""
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+# Unchanged rows stay this long; an entry nobody asks for again simply expires.
+ROW_CACHE_SECONDS = 600
+
+
+def rows_html(kind: str, template: str, shown: list[dict], *, setting: tuple = ()) -> list[SafeString]:
+    """Each of `shown` rendered with `template` (as `r`) in their order: from the cache where the same
+    values were rendered before under `kind` and `setting`, rendered (and cached) where not."""
+    setting = (get_language(), timezone.get_current_timezone_name(), get_script_prefix(), *setting)
+    keys = [_key(kind, setting, values) for values in shown]
+    found = (_cache_call(cache.get_many, keys) if keys else None) or {}
+    rendered = {}
+    html = []
+    for key, values in zip(keys, shown, strict=True):
+        if key not in found:
+            found[key] = rendered[key] = render_to_string(template, {"r": values})
+        html.append(mark_safe(found[key]))  # noqa: S308 (our template's output, escaped there)
+    if rendered:
+        _cache_call(cache.set_many, rendered, timeout=ROW_CACHE_SECONDS)
+    return html
+
+
+def _key(kind: str, setting: tuple, values: dict) -> str:
+    digest = hashlib.blake2b(repr((setting, sorted(values.items()))).encode(), digest_size=20).hexdigest()
+    return f"inbox:{kind}:{digest}"
+
+
+def _cache_call(method, *args, **kwargs):
+    try:
+        return method(*args, **kwargs)
+    except Exception:  # an unreachable cache costs the rendering time, never the page
+        logger.warning("The cache of rendered rows is unavailable; rendering them", exc_info=True)
+        return None
