@@ -98,9 +98,12 @@ def _at(item: IncomingMessage, moment: dt.datetime) -> IncomingMessage:
 
 
 def _models() -> list:
+    """Every model the real path inserts rows of: the raw insert writes the very same rows."""
     found = [Contact, Conversation, Message, Event]
     if apps.is_installed("triage"):
         found.append(apps.get_model("triage", "ConversationTriage"))
+    if apps.is_installed("reports"):
+        found.append(apps.get_model("reports", "ConversationTally"))
     return found
 
 

@@ -59,3 +59,24 @@ def test_a_tiny_run_prints_exactly_the_documented_keys(monkeypatch):
     assert set(result["queue_api_ms"]) == {"p50", "p95", "max"}
     assert result["double_claims"] == 0
     assert Conversation.objects.count() > 60  # the ingest run's conversations are there too
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_raw_insert_writes_back_every_row_the_real_path_wrote():
+    """The limit ingest is compared with inserts the very same rows: what it takes out to insert again
+    (a conversation's tally and triage row go with it) is all back afterwards."""
+    from inbox.benchmarks import data, ingest
+    from reports.models import ConversationTally
+    from triage.models import ConversationTriage
+
+    generated = data.generate(conversations=40, open_count=10, per_conversation=2, log=lambda _: None)
+    account = generated.accounts[0]
+    before = Conversation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    items = ingest.poll_items(account, count=150, per_conversation=2)
+
+    figures = ingest.measure(account, items, per_conversation=2)
+
+    opened = Conversation.objects.filter(pk__gt=before)  # the warm-up page's too
+    assert figures.conversations_opened > 0 and opened.count() > figures.conversations_opened
+    assert ConversationTally.objects.filter(conversation__in=opened).count() == opened.count()
+    assert ConversationTriage.objects.filter(conversation__in=opened).count() == opened.count()
