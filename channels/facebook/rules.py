@@ -33,7 +33,7 @@ def reply_refusal(conversation) -> str:
         "Messenger only allows an answer within 24 hours of the citizen's last message "
         "(%(when)s), so this reply cannot be sent. Alternatives: answer publicly under a comment "
         "of theirs, or send them a private reply to a comment they posted in the last 7 days."
-    ) % {"when": date_format(timezone.localtime(last), "j M H:i")}
+    ) % {"when": date_format(timezone.localtime(last), "j N H:i")}
 
 
 def private_reply_target(conversation) -> str:

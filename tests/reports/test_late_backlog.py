@@ -157,7 +157,7 @@ def test_dashboard_command_and_api_agree_and_pages_show_the_late_fetch(late_back
     # The fetch time is kept and said where it differs much from the platform time.
     assert "opgehaald 3 dagen later" in queue
     assert "opgehaald 3 dagen later" in thread
-    assert "geplaatst 4 Dec 12:20, later opgehaald" in thread  # beside "Gesprek gestart" on Monday
+    assert "geplaatst 4 dec 12:20, later opgehaald" in thread  # beside "Gesprek gestart" on Monday
 
 
 def test_today_thaws_nothing_and_the_refrozen_friday_keeps_the_late_figures(late_backlog, deliver):
