@@ -1,9 +1,12 @@
 """The queue's rows are rendered from what they show and cached under exactly that: an unchanged row is
 not rendered again, any change shows at once (also one that bypasses the services and leaves the
-conversation's version alone), and a cache that is down costs time, never the queue."""
+conversation's version alone), a release that renders rows differently never shows the last one's, and
+a cache that is down costs time, never the queue."""
 
 import datetime as dt
 import logging
+import shutil
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -131,3 +134,26 @@ def test_a_wijkbureau_member_of_no_team_sees_an_empty_queue_not_an_error(client,
 
     assert page.status_code == 200 and rendered_rows(page) == 0
     assert listed.status_code == 200 and listed.json() == {"items": [], "next": None}
+
+
+def test_a_release_that_renders_rows_differently_does_not_show_the_last_releases_rows(
+    agent_client, three, settings, tmp_path
+):
+    """Processes of the next release share the cache with the last one's: a row template that
+    changed is rendered anew, even where the cache holds the same values rendered by the old one."""
+    project = Path(settings.TEMPLATES[0]["DIRS"][0])
+    before, after = tmp_path / "before", tmp_path / "after"
+    shutil.copytree(project, before)
+    shutil.copytree(project, after)
+    row = after / ROW_TEMPLATE
+    row.write_text(row.read_text().replace("data-conversation=", 'data-release="next" data-conversation='))
+
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [before]}]
+    first = agent_client.get(reverse("inbox:queue"))
+    assert rendered_rows(first) == 3
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [after]}]
+    upgraded = agent_client.get(reverse("inbox:queue"))
+
+    assert rendered_rows(upgraded) == 3
+    assert upgraded.content.decode().count('data-release="next"') == 3
+    assert 'data-release="next"' not in first.content.decode()
