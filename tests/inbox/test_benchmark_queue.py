@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inbox.benchmarks import timing
+from inbox.benchmarks import data, ingest, timing
 from inbox.management.commands import benchmark_queue
 from inbox.models import Conversation
+from reports.models import ConversationTally
+from triage.models import ConversationTriage
 
 KEYS = {
     "queue_api_ms",
@@ -65,10 +67,6 @@ def test_a_tiny_run_prints_exactly_the_documented_keys(monkeypatch):
 def test_the_raw_insert_writes_back_every_row_the_real_path_wrote():
     """The limit ingest is compared with inserts the very same rows: what it takes out to insert again
     (a conversation's tally and triage row go with it) is all back afterwards."""
-    from inbox.benchmarks import data, ingest
-    from reports.models import ConversationTally
-    from triage.models import ConversationTriage
-
     generated = data.generate(conversations=40, open_count=10, per_conversation=2, log=lambda _: None)
     account = generated.accounts[0]
     before = Conversation.objects.order_by("-pk").values_list("pk", flat=True).first()
