@@ -117,6 +117,14 @@ def _fresh_cache(settings):
         cache.clear()
 
 
+def cache_away(settings, location: str = "redis://127.0.0.1:1/0") -> None:
+    """Django's cache as production configures it (webcare.env.redis_cache), at a Redis that is not
+    there (by default: nothing listens on port 1)."""
+    from webcare.env import redis_cache
+
+    settings.CACHES = {"default": redis_cache(location, key_prefix=f"webcare-test-{uuid.uuid4().hex[:12]}")}
+
+
 # --- People and teams ---------------------------------------------------------------------------
 
 

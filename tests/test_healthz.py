@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from inbox import poll_lock
 from inbox.models import Account
+from tests.conftest import cache_away
 
 
 def test_healthz_reports_database_broker_and_accounts_without_login(client, account):
@@ -14,7 +15,7 @@ def test_healthz_reports_database_broker_and_accounts_without_login(client, acco
 
     assert response.status_code == 200
     body = response.json()
-    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
+    assert (body["status"], body["database"], body["broker"], body["cache"]) == ("ok", "ok", "ok", "ok")
     assert body["accounts"] == [
         {
             "platform": "sandbox",
@@ -52,6 +53,16 @@ def test_broker_down_is_503(client, account):
     assert response.status_code == 503
     assert response.json()["status"] == "error"
     assert response.json()["broker"] != "ok"
+
+
+def test_a_cache_that_is_away_is_degraded_not_down(client, account, settings):
+    Account.objects.filter(pk=account.pk).update(poll_status=Account.PollStatus.OK)
+    cache_away(settings)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["cache"]) == ("degraded", "ConnectionError")
 
 
 def test_a_poll_in_progress_shows_since_when(client, account):

@@ -9,7 +9,6 @@ whose worker is a process of its own) they are read for every page of arrivals, 
 cannot be reached.
 """
 
-import logging
 import time
 import uuid
 
@@ -22,8 +21,6 @@ from inbox.models import Conversation, Team
 
 from .models import RoutingRule
 from .suggester.text import padded
-
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "triage:routing-version"
 HOLD_SECONDS = 60
@@ -64,14 +61,11 @@ def _held_or_read() -> tuple[list[RoutingRule], Team | None]:
     global _held
     if not _cache_shared():
         return _read()
-    try:
+    # A Redis that is away answers None (webcare/env.py, redis_cache): the rules are read.
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
-    except Exception:  # the cache is a help, not a need
-        logger.warning("Routing rules: the cache could not be read; reading the rules", exc_info=True)
-        return _read()
     held_version, read_at, rules, kcc = _held
     if version is None or version != held_version or abs(time.time() - read_at) > HOLD_SECONDS:
         # The version is read before the rules: a change committed in between bumps it again.
@@ -101,10 +95,7 @@ def routing_changed(**_signal) -> None:
 
 
 def _bump() -> None:
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        logger.warning("Routing rules: the change could not be announced in the cache", exc_info=True)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def default_team(conversation: Conversation) -> Team:

@@ -38,3 +38,15 @@ def env_seconds_per_platform(name: str) -> dict[str, float]:
                 f"{name}: {item!r} is not seconds (90, or x=60,facebook=120)"
             ) from None
     return seconds
+
+
+def redis_cache(location: str, *, key_prefix: str) -> dict:
+    """Django's cache in Redis (django-redis), as every process shares it. A Redis that is down or
+    slow costs time, never a page: each call waits at most a second, and a call that fails is logged
+    (logger "webcare.cache") and answered as a miss, so what was cached is computed again."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1.0},
+    }

@@ -1,4 +1,4 @@
-"""GET /healthz: database, broker and each account's last poll, for operators. No personal data."""
+"""GET /healthz: database, broker, cache and each account's last poll, for operators. No personal data."""
 
 from django.db import connection
 from django.http import JsonResponse
@@ -27,6 +27,22 @@ def _broker_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _cache_ok() -> tuple[bool, str]:
+    """Whether the shared cache (Redis) answers. Away, every page still works, only slower (it is
+    answered as a miss, webcare/env.py): degraded, not down. A process's own cache always answers."""
+    from django.core.cache import caches
+    from django_redis.cache import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return True, "ok"
+    try:
+        cache.client.get_client().ping()
+        return True, "ok"
+    except Exception as exc:
+        return False, type(exc).__name__
+
+
 def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -35,6 +51,7 @@ def _iso(moment) -> str | None:
 def healthz(request):
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
+    cache_ok, cache_detail = _cache_ok()
     accounts = []
     if db_ok:
         for account in accounts_poll_state():
@@ -56,11 +73,12 @@ def healthz(request):
         for a in accounts
         if a["enabled"] and a["status"] in ("needs_reconnect", "error", "rate_limited", "stalled")
     ]
-    status = "error" if not (db_ok and broker_ok) else ("degraded" if troubled else "ok")
+    status = "error" if not (db_ok and broker_ok) else ("degraded" if troubled or not cache_ok else "ok")
     body = {
         "status": status,
         "database": db_detail,
         "broker": broker_detail,
+        "cache": cache_detail,
         "accounts": accounts,
     }
     return JsonResponse(body, status=503 if status == "error" else 200)

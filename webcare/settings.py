@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_list, env_map, env_seconds_per_platform
+from .env import env_bool, env_list, env_map, env_seconds_per_platform, redis_cache
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WEBCARE_VAR_DIR", BASE_DIR / "var"))
@@ -210,20 +210,19 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {"task": "privacy.tasks.retention_run", "schedule": crontab(hour=3, minute=15)},
 }
 
-# Django's cache: with REDIS_URL, Redis (django's own RedisCache), shared by every web process and
-# worker, so nothing cached (the dashboard's figures) is per process; REDIS_CACHE_URL may point it
-# at another database than the broker's. Without Redis, local memory: the embedded default, one
-# web process. Keys carry a prefix; the cache is never cleared (clear() would flush the whole
-# Redis database, the broker's queues with it when they share one).
+# Django's cache: with REDIS_URL, Redis (django-redis, `env.redis_cache`), shared by every web
+# process and worker, so nothing cached (the dashboard's figures) is per process; REDIS_CACHE_URL may
+# point it at another database than the broker's. A Redis that is away is logged and answered as a
+# miss: pages are slower, never broken. Without Redis, local memory: the embedded default, one web
+# process. Keys carry a prefix; the cache is never cleared (clear() would flush the whole Redis
+# database, the broker's queues with it when they share one).
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
 if REDIS_CACHE_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "webcare"),
-        }
+        "default": redis_cache(REDIS_CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", "webcare"))
     }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "webcare.cache"
 
 # Facebook: the Graph API host and version every facebook-sdk call goes to.
 FACEBOOK_GRAPH_URL = os.environ.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
@@ -349,7 +348,9 @@ INBOX_ATTACHMENT_HOSTS = env_list(
     "INBOX_ATTACHMENT_HOSTS", "pbs.twimg.com,video.twimg.com,ton.twimg.com,.fbcdn.net,.fbsbx.com"
 )
 INBOX_ATTACHMENT_MAX_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_BYTES", str(15 * 1024 * 1024)))
-INBOX_ATTACHMENT_MAX_VIDEO_BYTES = int(os.environ.get("INBOX_ATTACHMENT_MAX_VIDEO_BYTES", str(80 * 1024 * 1024)))
+INBOX_ATTACHMENT_MAX_VIDEO_BYTES = int(
+    os.environ.get("INBOX_ATTACHMENT_MAX_VIDEO_BYTES", str(80 * 1024 * 1024))
+)
 INBOX_ATTACHMENT_MAX_ATTEMPTS = int(os.environ.get("INBOX_ATTACHMENT_MAX_ATTEMPTS", "6"))
 INBOX_ATTACHMENT_CONNECT_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_CONNECT_TIMEOUT", "5"))
 INBOX_ATTACHMENT_READ_TIMEOUT = float(os.environ.get("INBOX_ATTACHMENT_READ_TIMEOUT", "30"))

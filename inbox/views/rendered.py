@@ -5,13 +5,12 @@ The key is a digest of the values, the language, time zone and script prefix, an
 templates as this process read them, so what changed is rendered anew by construction, with no
 invalidation to forget (a renamed contact, an erased name, a claim, a release that renders a row
 differently while the shared cache still holds the last release's rows). Time moves a row on by itself
-only through what the values hold. The cache is a help, not a need: when it fails the rows are
-rendered as they are.
+only through what the values hold. The cache is a help, not a need: a Redis that is away answers
+as a miss (webcare/env.py, redis_cache), and the rows are rendered as they are.
 """
 
 import functools
 import hashlib
-import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -21,8 +20,6 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-
-logger = logging.getLogger(__name__)
 
 # Unchanged rows stay this long; an entry nobody asks for again simply expires.
 ROW_CACHE_SECONDS = 600
@@ -39,7 +36,7 @@ def rows_html(kind: str, template: str, shown: list[dict], *, setting: tuple = (
         *setting,
     )
     keys = [_key(kind, setting, values) for values in shown]
-    found = (_cache_call(cache.get_many, keys) if keys else None) or {}
+    found = cache.get_many(keys) if keys else {}
     rendered = {}
     html = []
     for key, values in zip(keys, shown, strict=True):
@@ -47,7 +44,7 @@ def rows_html(kind: str, template: str, shown: list[dict], *, setting: tuple = (
             found[key] = rendered[key] = render_to_string(template, {"r": values})
         html.append(mark_safe(found[key]))  # noqa: S308 (our template's output, escaped there)
     if rendered:
-        _cache_call(cache.set_many, rendered, timeout=ROW_CACHE_SECONDS)
+        cache.set_many(rendered, timeout=ROW_CACHE_SECONDS)
     return html
 
 
@@ -67,11 +64,3 @@ def _templates_digest(directories: tuple[str, ...]) -> str:
 def _key(kind: str, setting: tuple, values: dict) -> str:
     digest = hashlib.blake2b(repr((setting, sorted(values.items()))).encode(), digest_size=20).hexdigest()
     return f"inbox:{kind}:{digest}"
-
-
-def _cache_call(method, *args, **kwargs):
-    try:
-        return method(*args, **kwargs)
-    except Exception:  # an unreachable cache costs the rendering time, never the page
-        logger.warning("The cache of rendered rows is unavailable; rendering them", exc_info=True)
-        return None

@@ -11,6 +11,7 @@ from inbox.services.case_links import conversation_case_register
 from inbox.services.lifecycle import conversation_close
 from klantcontacten.models import Klantcontact
 from klantcontacten.tasks import klantcontact_push
+from tests.conftest import cache_away
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -124,6 +125,18 @@ def test_earlier_contact_is_a_quiet_note_when_open_klant_is_down(openklant, agen
 
     assert response.status_code == 200
     assert "Open Klant is nu niet bereikbaar" in response.content.decode()
+
+
+def test_earlier_contact_is_read_from_open_klant_when_the_cache_is_away(
+    openklant, agent_client, answered, settings
+):
+    openklant.store.kiss_contact(handle="@burger1", kanaal="Telefoon", onderwerp="Grofvuil", days_ago=3)
+    cache_away(settings)
+
+    response = agent_client.get(reverse("inbox:earlier_contacts", args=[answered.pk]), **HTMX)
+
+    assert response.status_code == 200
+    assert "Grofvuil" in response.content.decode()
 
 
 def test_without_open_klant_the_page_has_no_open_klant_panels(settings, agent_client, answered):

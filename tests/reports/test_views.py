@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import socket
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from inbox.models import Conversation, Role
 from inbox.services.api_tokens import api_token_create
-from tests.conftest import incoming
+from tests.conftest import cache_away, incoming
 
 
 @pytest.fixture
@@ -26,6 +27,28 @@ def test_dashboard_for_managers_refused_for_agents(client, manager, agent, conve
     assert response.status_code == 200
     assert "Dagelijkse werkvoorraad" in body
     assert body.count("<svg") == 4
+
+
+def test_the_dashboard_counts_without_the_cache_when_redis_is_away(client, manager, conversation, settings):
+    cache_away(settings)
+    client.force_login(manager)
+
+    response = client.get(reverse("reports:dashboard"))
+
+    assert response.status_code == 200
+    assert '<span class="n" data-testid="intake">1</span>' in response.content.decode()
+
+
+def test_a_redis_that_never_answers_costs_seconds_not_the_dashboard(client, manager, conversation, settings):
+    # Accepts connections (the kernel's backlog does) and never reads or answers a command.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        cache_away(settings, location=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        client.force_login(manager)
+
+        response = client.get(reverse("reports:dashboard"))
+
+    assert response.status_code == 200
+    assert '<span class="n" data-testid="intake">1</span>' in response.content.decode()
 
 
 def test_dashboard_api_and_command_agree(client, manager, conversation):

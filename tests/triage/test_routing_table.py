@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inbox.models import Conversation
-from tests.conftest import incoming, require
+from tests.conftest import cache_away, incoming, require
 from triage.models import RoutingRule
 from triage.routing import HOLD_SECONDS, VERSION_KEY
 
@@ -79,18 +79,15 @@ def test_with_a_cache_of_the_process_s_own_every_page_reads_the_rules(deliver, t
 
 
 def test_a_cache_that_does_not_answer_costs_a_read_not_an_arrival(deliver, teams, settings, caplog):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
-    RoutingRule.objects.create(name="Alles naar Oost", team=teams["oost"], position=1)
-    with caplog.at_level(logging.WARNING, logger="triage.routing"):
+    cache_away(settings)
+    rule = RoutingRule.objects.create(name="Alles naar Oost", team=teams["oost"], position=1)
+    with caplog.at_level(logging.ERROR, logger="webcare.cache"):
         assert rule_reads(arrive(deliver, "first")) == 1
+        RoutingRule.objects.filter(pk=rule.pk).update(enabled=False)  # announced nowhere
+        assert rule_reads(arrive(deliver, "second")) == 1  # nothing is held on a version never read
 
-    assert team_of("first") == "wijkbureau-oost"
-    assert "the cache could not be read" in caplog.text
+    assert (team_of("first"), team_of("second")) == ("wijkbureau-oost", "kcc")
+    assert any(r.name == "webcare.cache" for r in caplog.records)
 
 
 def test_with_a_shared_cache_the_rules_are_read_again_after_a_minute_whatever_it_says(
