@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LOGIN_REDIRECT_URL = "inbox:queue"
+LOGIN_REDIRECT_URL = "home"  # the queue, or a manager's dashboard (inbox.views.queue.home)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "nl"

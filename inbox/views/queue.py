@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms import QueueFilterForm, SavedViewForm
-from ..models import SavedQueueView
-from ..permissions import can_work
+from ..models import Role, SavedQueueView
+from ..permissions import can_work, roles
 from ..selectors.queue import (
     COUNT_LIMIT,
     DONE_FILTERS,
@@ -138,4 +138,7 @@ def take_next(request):
 
 
 def home(request):
+    """Where a login lands: the queue for whoever works it, the dashboard for a manager who does not."""
+    if roles(request.user) & {Role.MANAGER} and not can_work(request.user):
+        return redirect("reports:dashboard")
     return redirect(reverse("inbox:queue"))

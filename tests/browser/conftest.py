@@ -96,8 +96,11 @@ def eager_celery():
         app.conf.task_always_eager = previous
 
 
-def login(page: Page, live_server, username: str, password: str = PASSWORD, totp_key: str | None = None) -> None:
-    """Log in through the two-step login form and wait for the queue.
+def login(
+    page: Page, live_server, username: str, password: str = PASSWORD, totp_key: str | None = None
+) -> None:
+    """Log in through the two-step login form and wait for where it lands: the queue, or the
+    dashboard for a manager who does not work the queue.
 
     `totp_key`: the hex key of the user's TOTP device; the code is computed here, as the
     authenticator app would, and typed into the second step.
@@ -109,7 +112,7 @@ def login(page: Page, live_server, username: str, password: str = PASSWORD, totp
     if totp_key is not None:
         page.locator("#id_token-otp_token").fill(totp_code(totp_key))
         page.locator("form.login-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/queue/$"))
+    expect(page).to_have_url(re.compile(r"/(queue|dashboard)/$"))
 
 
 def htmx_settled(page: Page) -> None:

@@ -155,7 +155,9 @@ def test_every_page_is_accessible_and_fits(role, browser, live_server, world):
                 if url.endswith("#viewer"):  # the photo viewer open, as a keyboard user opens it
                     page.locator("a[data-viewer]").first.focus()
                     page.keyboard.press("Enter")
-                    page.wait_for_function("document.querySelector('#media-viewer[open] img')?.naturalWidth > 0")
+                    page.wait_for_function(
+                        "document.querySelector('#media-viewer[open] img')?.naturalWidth > 0"
+                    )
                 fit = page.evaluate(OVERFLOW)
                 if fit["scroll"] > fit["width"]:
                     problems.append(

@@ -222,6 +222,8 @@ def test_load_more_then_a_live_refresh_keeps_every_row_shown(page, live_server, 
             created_at=start - dt.timedelta(minutes=5),
         )
     )
-    expect(rows.first).to_contain_text("Nog eentje: een omgevallen boom op de Biltstraat", timeout=LIVE_TIMEOUT)
+    expect(rows.first).to_contain_text(
+        "Nog eentje: een omgevallen boom op de Biltstraat", timeout=LIVE_TIMEOUT
+    )
     expect(rows).to_have_count(60)
     expect(page.get_by_role("link", name="Meer laden")).to_have_count(1)

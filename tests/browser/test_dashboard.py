@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,7 +17,8 @@ def test_manager_sees_the_dashboard_with_charts_agent_is_refused(new_page, live_
 
     manager_page = new_page()
     login(manager_page, live_server, "ellen")
-    manager_page.get_by_role("link", name="Dashboard").click()
+    expect(manager_page).to_have_url(re.compile(r"/dashboard/$"))  # a manager lands on it
+    expect(manager_page.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
     expect(manager_page.get_by_role("heading", level=1)).to_contain_text("Dagelijkse werkvoorraad")
     expect(manager_page.get_by_test_id("intake")).to_have_text("5")
     expect(manager_page.locator("svg.chart")).to_have_count(4)

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,6 +29,22 @@ def test_root_leads_to_the_queue(client, db):
     assert client.get("/")["Location"] == reverse("inbox:queue")
 
 
+def test_a_login_lands_agents_on_the_queue_and_managers_on_the_dashboard(client, agent, make_user):
+    make_user(Role.MANAGER, username="manager")
+    make_user(Role.MANAGER, username="working-manager").groups.add(Group.objects.get(name=Role.AGENT))
+    landed = {}
+    for username in ("agent", "manager", "working-manager"):
+        client.logout()
+        response = client.post(
+            "/accounts/login/",
+            {"login_view-current_step": "auth", "auth-username": username, "auth-password": PASSWORD},
+            follow=True,
+        )
+        landed[username] = response.request["PATH_INFO"]
+
+    assert landed == {"agent": "/queue/", "manager": "/dashboard/", "working-manager": "/queue/"}
+
+
 def test_login_page_is_dutch_and_logs_in(client, agent):
     page = client.get("/accounts/login/")
     assert "Inloggen" in page.content.decode()
@@ -38,7 +55,8 @@ def test_login_page_is_dutch_and_logs_in(client, agent):
         {"login_view-current_step": "auth", "auth-username": "agent", "auth-password": PASSWORD},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("inbox:queue")
+    assert response["Location"] == "/"  # where a login lands, by role
+    assert client.get("/")["Location"] == reverse("inbox:queue")
 
 
 def test_queue_shows_open_conversations_in_dutch(agent_client, conversation):

@@ -44,7 +44,7 @@ def test_an_admin_logs_in_with_password_and_a_totp_code(client, make_user, mfa_r
     # django-otp refuses a second try within its throttle window; wait it out as a person would.
     time.sleep(1.1)
     right = token_step(client, totp_code(device.key))
-    assert (right.status_code, right["Location"]) == (302, "/queue/")
+    assert (right.status_code, right["Location"]) == (302, "/")
     assert client.get("/admin/").status_code == 200
     assert client.get("/dashboard/").status_code == 200
     login = AuditEntry.objects.get(action="login")
