@@ -1,10 +1,12 @@
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from inbox.models import Conversation, Message, Role
 from inbox.services.claims import conversation_claim
@@ -93,6 +95,41 @@ def test_changed_queue_refresh_renders_only_the_live_part(agent_client, conversa
     assert body.lstrip().startswith('<div id="queue-live"')
     assert "Lantaarnpaal kapot" in body
     assert "<html" not in body
+
+
+def test_a_wijkbureau_refresh_changes_with_its_own_teams_conversations_only(
+    client, make_user, deliver, teams
+):
+    deliver(
+        incoming(platform_id="oost-1", thread_key="oost"), incoming(platform_id="kcc-1", thread_key="kcc")
+    )
+    Conversation.objects.filter(thread_key="oost").update(team=teams["oost"])
+    client.force_login(make_user(Role.WIJKBUREAU, team="oost", username="wijk"))
+
+    def refresh(version: str) -> int:
+        return client.get(reverse("inbox:queue"), {"v": version}, **HTMX).status_code
+
+    with time_machine.travel(timezone.now().replace(second=1), tick=True):  # within one minute
+        page = client.get(reverse("inbox:queue")).content.decode()
+        version = re.search(r'data-version="([^"]+)"', page).group(1)
+        deliver(incoming(platform_id="kcc-2", thread_key="kcc", text="Nog iets"))
+        elsewhere = refresh(version)
+        deliver(incoming(platform_id="oost-2", thread_key="oost", text="En hier"))
+        here = refresh(version)
+
+    assert (elsewhere, here) == (204, 200)
+
+
+def test_a_wijkbureau_member_of_no_team_has_an_empty_queue_that_refreshes(client, make_user, conversation):
+    person = make_user(Role.WIJKBUREAU, team="oost", username="nieuw")
+    person.teams.clear()
+    client.force_login(person)
+
+    page = client.get(reverse("inbox:queue")).content.decode()
+    version = re.search(r'data-version="([^"]+)"', page).group(1)
+
+    assert "data-conversation=" not in page
+    assert client.get(reverse("inbox:queue"), {"v": version}, **HTMX).status_code == 204
 
 
 def test_queue_query_count_does_not_grow_with_rows(agent_client, deliver):
