@@ -139,6 +139,6 @@ def take_next(request):
 
 def home(request):
     """Where a login lands: the queue for whoever works it, the dashboard for a manager who does not."""
-    if roles(request.user) & {Role.MANAGER} and not can_work(request.user):
+    if Role.MANAGER in roles(request.user) and not can_work(request.user):
         return redirect("reports:dashboard")
     return redirect(reverse("inbox:queue"))
