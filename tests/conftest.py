@@ -125,6 +125,17 @@ def cache_away(settings, location: str = "redis://127.0.0.1:1/0") -> None:
     settings.CACHES = {"default": redis_cache(location, key_prefix=f"webcare-test-{uuid.uuid4().hex[:12]}")}
 
 
+@pytest.fixture
+def new_process():
+    """Go on as a new process of a release would: its release (webcare/cache.py) not read yet; call
+    it to start another. Read again after the test, so later tests see the project's own."""
+    from webcare.cache import release
+
+    release.cache_clear()
+    yield release.cache_clear
+    release.cache_clear()
+
+
 # --- People and teams ---------------------------------------------------------------------------
 
 

@@ -40,13 +40,27 @@ def env_seconds_per_platform(name: str) -> dict[str, float]:
     return seconds
 
 
+def default_cache(redis_url: str, *, key_prefix: str) -> dict:
+    """Django's default cache: Redis where there is one, else local memory (the embedded default, one
+    web process); its keys carry the release either way (webcare/cache.py)."""
+    if redis_url:
+        return redis_cache(redis_url, key_prefix=key_prefix)
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_PREFIX": key_prefix,
+        "KEY_FUNCTION": "webcare.cache.make_key",
+    }
+
+
 def redis_cache(location: str, *, key_prefix: str) -> dict:
-    """Django's cache in Redis (django-redis), as every process shares it. A Redis that is down or
-    slow costs time, never a page: each call waits at most a second, and a call that fails is logged
-    (logger "webcare.cache") and answered as a miss, so what was cached is computed again."""
+    """Django's cache in Redis (django-redis), as every process shares it, its keys carrying the
+    release (webcare/cache.py). A Redis that is down or slow costs time, never a page: each call
+    waits at most a second, and a call that fails is logged (logger "webcare.cache") and answered
+    as a miss, so what was cached is computed again."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": location,
         "KEY_PREFIX": key_prefix,
+        "KEY_FUNCTION": "webcare.cache.make_key",
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1.0},
     }

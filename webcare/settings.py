@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_list, env_map, env_seconds_per_platform, redis_cache
+from .env import default_cache, env_bool, env_list, env_map, env_seconds_per_platform
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WEBCARE_VAR_DIR", BASE_DIR / "var"))
@@ -214,13 +214,10 @@ CELERY_BEAT_SCHEDULE = {
 # process and worker, so nothing cached (the dashboard's figures) is per process; REDIS_CACHE_URL may
 # point it at another database than the broker's. A Redis that is away is logged and answered as a
 # miss: pages are slower, never broken. Without Redis, local memory: the embedded default, one web
-# process. Keys carry a prefix; the cache is never cleared (clear() would flush the whole Redis
-# database, the broker's queues with it when they share one).
+# process. Keys carry a prefix and the release (webcare/cache.py); the cache is never cleared
+# (clear() would flush the whole Redis database, the broker's queues with it when they share one).
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
-if REDIS_CACHE_URL:
-    CACHES = {
-        "default": redis_cache(REDIS_CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", "webcare"))
-    }
+CACHES = {"default": default_cache(REDIS_CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", "webcare"))}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "webcare.cache"
 

@@ -1,19 +1,16 @@
 """HTML rendered from the values it shows and nothing else, kept in the cache under exactly those
 values (ADR 0014): the queue's rows, a contact's earlier conversations.
 
-The key is a digest of the values, the language, time zone and script prefix, and of the project's
-templates as this process read them, so what changed is rendered anew by construction, with no
+The key is a digest of the values, the language, time zone and script prefix (and every cache key
+carries the release, webcare/cache.py), so what changed is rendered anew by construction, with no
 invalidation to forget (a renamed contact, an erased name, a claim, a release that renders a row
 differently while the shared cache still holds the last release's rows). Time moves a row on by itself
 only through what the values hold. The cache is a help, not a need: a Redis that is away answers
 as a miss (webcare/env.py, redis_cache), and the rows are rendered as they are.
 """
 
-import functools
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -32,7 +29,6 @@ def rows_html(kind: str, template: str, shown: list[dict], *, setting: tuple = (
         get_language(),
         timezone.get_current_timezone_name(),
         get_script_prefix(),
-        _templates_digest(tuple(str(d) for t in settings.TEMPLATES for d in t.get("DIRS", []))),
         *setting,
     )
     keys = [_key(kind, setting, values) for values in shown]
@@ -46,19 +42,6 @@ def rows_html(kind: str, template: str, shown: list[dict], *, setting: tuple = (
     if rendered:
         cache.set_many(rendered, timeout=ROW_CACHE_SECONDS)
     return html
-
-
-@functools.cache
-def _templates_digest(directories: tuple[str, ...]) -> str:
-    """A digest of every template in the project's template directories, read once per process (a
-    release restarts them): rows and what they include rendered by another release's templates are
-    never shown by this one."""
-    digest = hashlib.blake2b(digest_size=8)
-    for directory in directories:
-        root = Path(directory)
-        for path in sorted(root.rglob("*.html")):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def _key(kind: str, setting: tuple, values: dict) -> str:

@@ -131,7 +131,7 @@ def test_a_wijkbureau_member_of_no_team_sees_an_empty_queue_not_an_error(client,
 
 
 def test_a_release_that_renders_rows_differently_does_not_show_the_last_releases_rows(
-    agent_client, three, settings, tmp_path
+    agent_client, three, settings, tmp_path, new_process
 ):
     """Processes of the next release share the cache with the last one's: a row template that
     changed is rendered anew, even where the cache holds the same values rendered by the old one."""
@@ -146,6 +146,7 @@ def test_a_release_that_renders_rows_differently_does_not_show_the_last_releases
     first = agent_client.get(reverse("inbox:queue"))
     assert rendered_rows(first) == 3
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [after]}]
+    new_process()
     upgraded = agent_client.get(reverse("inbox:queue"))
 
     assert rendered_rows(upgraded) == 3
