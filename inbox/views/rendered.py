@@ -25,12 +25,7 @@ ROW_CACHE_SECONDS = 600
 def rows_html(kind: str, template: str, shown: list[dict], *, setting: tuple = ()) -> list[SafeString]:
     """Each of `shown` rendered with `template` (as `r`) in their order: from the cache where the same
     values were rendered before under `kind` and `setting`, rendered (and cached) where not."""
-    setting = (
-        get_language(),
-        timezone.get_current_timezone_name(),
-        get_script_prefix(),
-        *setting,
-    )
+    setting = (get_language(), timezone.get_current_timezone_name(), get_script_prefix(), *setting)
     keys = [_key(kind, setting, values) for values in shown]
     found = cache.get_many(keys) if keys else {}
     rendered = {}
