@@ -1,5 +1,6 @@
 """The keyboard shortcuts an agent can use, their default keys, and one person's choice of them."""
 
+import json
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -37,11 +38,37 @@ class ShortcutSettings:
 
 
 def shortcut_settings(user) -> ShortcutSettings:
-    """The user's shortcuts: on with the default keys until they change them (one query)."""
+    """The user's shortcuts: on with the default keys until they change them. Read with the user
+    where the login backend could (`shortcuts_known`), else one query."""
+    held = getattr(user, "_webcare_shortcuts", None)
+    if held is not None:
+        return held
     preference = ShortcutPreference.objects.filter(user=user).first() if user.is_authenticated else None
     if preference is None:
-        return ShortcutSettings(enabled=True, keys=dict(DEFAULT_KEYS))
+        return _settings(enabled=True, keys={})
+    return _settings(enabled=preference.enabled, keys=preference.keys)
+
+
+def shortcuts_known(user, *, enabled: bool | None, keys) -> None:
+    """Hand over the preference read with the user (security.backends): `enabled` None where they
+    have none; `keys` as stored (JSON text or a dict)."""
+    if isinstance(keys, str):
+        try:
+            keys = json.loads(keys)
+        except ValueError:
+            keys = {}
+    user._webcare_shortcuts = _settings(enabled=True if enabled is None else enabled, keys=keys)
+
+
+def shortcuts_forget(user) -> None:
+    """What was read with the user no longer holds (they just saved new settings)."""
+    user.__dict__.pop("_webcare_shortcuts", None)
+
+
+def _settings(*, enabled: bool, keys) -> ShortcutSettings:
     chosen = {
-        a: k for a, k in (preference.keys or {}).items() if a in DEFAULT_KEYS and isinstance(k, str) and k
+        a: k
+        for a, k in (keys if isinstance(keys, dict) else {}).items()
+        if a in DEFAULT_KEYS and isinstance(k, str) and k
     }
-    return ShortcutSettings(enabled=preference.enabled, keys={**DEFAULT_KEYS, **chosen})
+    return ShortcutSettings(enabled=enabled, keys={**DEFAULT_KEYS, **chosen})

@@ -37,8 +37,16 @@ def notify(*, users, conversation: Conversation, event: Event, text: str, email:
     transaction.on_commit(send)
 
 
+def notifications_known(user, *, any_unread: bool) -> None:
+    """Hand over whether the user had unread notifications when read (security.backends), so opening
+    a conversation with none unread (nearly always) writes nothing."""
+    user._webcare_any_unread = any_unread
+
+
 def notifications_mark_read(*, user: AbstractBaseUser, conversation_id: int | None = None) -> int:
     """Mark the user's notifications read: all of them, or those about one conversation they opened."""
+    if getattr(user, "_webcare_any_unread", True) is False:
+        return 0
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if conversation_id is not None:
         unread = unread.filter(conversation_id=conversation_id)

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import SavedQueueView, ShortcutPreference
-from ..shortcuts import DEFAULT_KEYS
+from ..shortcuts import DEFAULT_KEYS, shortcuts_forget
 from .base import ServiceError
 
 # Enough for the views one works with; the filter bar stays readable.
@@ -23,6 +23,7 @@ def shortcuts_save(*, user: AbstractBaseUser, enabled: bool, keys: dict[str, str
     preference, _created = ShortcutPreference.objects.update_or_create(
         user=user, defaults={"enabled": enabled, "keys": changed}
     )
+    shortcuts_forget(user)
     return preference
 
 

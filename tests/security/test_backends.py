@@ -49,3 +49,52 @@ def test_a_logged_in_agent_reaches_the_queue_through_it(client, make_user):
 
     assert client.session["_auth_user_backend"] == "security.backends.RolesModelBackend"
     assert client.get("/queue/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        {"enabled": False, "keys": {"next": "n", "close": "q"}},
+        {"enabled": True, "keys": ["not", "a", "dict"]},
+    ],
+    ids=["none saved", "off, keys of their own", "keys malformed"],
+)
+def test_the_user_comes_with_the_shortcuts_a_query_would_read(make_user, stored):
+    from inbox.models import ShortcutPreference
+    from inbox.shortcuts import shortcut_settings
+
+    user = make_user("agent")
+    if stored:
+        ShortcutPreference.objects.create(user=user, **stored)
+
+    found = RolesModelBackend().get_user(user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        held = shortcut_settings(found)
+
+    assert held == shortcut_settings(ModelBackend().get_user(user.pk))
+    assert held.enabled == (stored or {"enabled": True})["enabled"]
+    assert len(queries) == (0 if connection.vendor == "postgresql" else 1)
+
+
+def test_opening_a_conversation_with_nothing_unread_writes_nothing(client, make_user, conversation):
+    from inbox.models import Notification
+
+    agent = make_user("agent")
+    seen = conversation.created_at
+    event = conversation.events.first()
+    Notification.objects.create(
+        user=agent, conversation=conversation, event=event, text="Gelezen", read_at=seen
+    )
+    client.force_login(agent)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/conversations/{conversation.pk}/").status_code == 200
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "inbox_notification"')]
+    assert len(writes) == (0 if connection.vendor == "postgresql" else 1)
+    assert Notification.objects.get().read_at == seen  # left as it was
+
+    Notification.objects.create(user=agent, conversation=conversation, event=event, text="Nieuw")
+    assert client.get(f"/conversations/{conversation.pk}/").status_code == 200
+    assert not Notification.objects.filter(read_at__isnull=True).exists()  # this one marked read
