@@ -49,7 +49,7 @@ def _explanation(triage: ConversationTriage, field: str, value) -> dict:
 
 def triage_rows(triage: ConversationTriage | None) -> list[dict]:
     """One row per field: the current value (or "Uncertain" for a guess too unsure to show), whether
-    an agent decided it, the words behind the suggestion, its confidence, and the choices."""
+    an agent decided it, the words behind the suggestion, its confidence, and the options."""
     if triage is None:
         return []
     rows = []
@@ -63,14 +63,26 @@ def triage_rows(triage: ConversationTriage | None) -> list[dict]:
                 "value": "" if value is None else value,
                 "label": str(UNCERTAIN) if explanation["uncertain"] else value_label(field, value),
                 "decided": triage.is_decided(field),
-                "choices": [
-                    ("" if code is None else code, str(label)) for code, label in field_choices(field)
-                ],
+                "options": _options(field, value, uncertain=explanation["uncertain"]),
                 "flag": field in ("urgent", "escalate"),
                 **explanation,
             }
         )
     return rows
+
+
+def _options(field: str, value, *, uncertain: bool) -> list[tuple]:
+    """The choices to correct a field with, as (value, label, selected): the current value selected,
+    compared as text (a form posts text), none while the guess is too unsure to show."""
+    current = "" if value is None else str(value)
+    return [
+        (
+            "" if code is None else code,
+            str(label),
+            not uncertain and ("" if code is None else str(code)) == current,
+        )
+        for code, label in field_choices(field)
+    ]
 
 
 def triage_for(conversation: Conversation) -> ConversationTriage | None:
