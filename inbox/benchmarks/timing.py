@@ -1,5 +1,5 @@
-"""The timed targets of `benchmark_queue`: pages and API calls in-process as an agent, the raw-SQL
-limit of the queue's first page, and "take next" by one agent and by twenty at once."""
+"""The timed targets of `benchmark_queue`: pages and API calls in-process as an agent and the raw-SQL
+limit of the queue's first page, taken in turn, and "take next" by one agent and by twenty at once."""
 
 import statistics
 import threading
@@ -29,17 +29,20 @@ def summary(times_ms: list[float]) -> dict:
     return {"p50": round(statistics.median(ordered), 2), "p95": round(p95, 2), "max": round(ordered[-1], 2)}
 
 
-def timed(run: Callable[[], object], *, prepare: Callable[[], None] | None = None) -> dict:
-    """5 warm-ups, then 50 timed runs; `prepare` runs untimed before each."""
-    times = []
+def timed_in_turn(targets: dict[str, tuple[Callable[[], object], Callable[[], None] | None]]) -> dict:
+    """Every target once per round, 5 warm-up rounds and 50 timed ones; a target's `prepare` runs
+    untimed before each of its runs. Taken in turn, the targets share whatever the machine does
+    meanwhile (a shared host's speed drifts by half within minutes), so their ratios hold."""
+    times: dict[str, list[float]] = {name: [] for name in targets}
     for n in range(WARM_UPS + TIMED):
-        if prepare:
-            prepare()
-        started = time.perf_counter()
-        run()
-        if n >= WARM_UPS:
-            times.append((time.perf_counter() - started) * 1000)
-    return summary(times)
+        for name, (run, prepare) in targets.items():
+            if prepare:
+                prepare()
+            started = time.perf_counter()
+            run()
+            if n >= WARM_UPS:
+                times[name].append((time.perf_counter() - started) * 1000)
+    return {name: summary(found) for name, found in times.items()}
 
 
 def query_count(run: Callable[[], object]) -> int:
@@ -49,7 +52,8 @@ def query_count(run: Callable[[], object]) -> int:
 
 
 def requests(agent, conversation_pk: int) -> tuple[dict, dict]:
-    """The four in-process targets: timings and query counts."""
+    """The four in-process targets and the raw-SQL limit, timed in turn: timings and query counts
+    (the raw statement's time under "raw_sql_queue")."""
     client = Client(SERVER_NAME="localhost")
     client.force_login(agent)
 
@@ -72,16 +76,16 @@ def requests(agent, conversation_pk: int) -> tuple[dict, dict]:
         ),
         "conversation_page": (lambda: get(f"/conversations/{conversation_pk}/", 200), None),
     }
-    times, queries = {}, {}
+    times = timed_in_turn({**targets, "raw_sql_queue": (raw_sql_queue(agent), None)})
+    queries = {}
     for name, (run, prepare) in targets.items():
-        times[name] = timed(run, prepare=prepare)
         if prepare:
             prepare()
         queries[name] = query_count(run)
     return times, queries
 
 
-def raw_sql_queue(agent) -> dict:
+def raw_sql_queue(agent) -> Callable[[], None]:
     """The API's first page as one statement, written as one would by hand: the conversations
     joined to their account, contact, team and assignee, in queue order over the same partial index,
     rows fetched. The limit the queue is measured against. (The API itself finds its rows among the
@@ -95,7 +99,7 @@ def raw_sql_queue(agent) -> dict:
             cursor.execute(sql, params)
             cursor.fetchall()
 
-    return {"p50": timed(run)["p50"]}
+    return run
 
 
 def claims(agents: list, seconds: float = CLAIM_SECONDS) -> tuple[float, int, list[int]]:
