@@ -302,6 +302,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"cache_away": {"()": "webcare.cache.CacheAwayLog"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -312,6 +313,7 @@ LOGGING = {
         "celery.worker.strategy": {"level": "WARNING"},
         "kombu.connection": {"level": "ERROR"},
         "axes.apps": {"level": "WARNING"},  # its "BEGIN version" line on every start
+        "webcare.cache": {"filters": ["cache_away"]},  # Redis away: one line a minute, not one a call
     },
 }
 

@@ -1,0 +1,44 @@
+"""A Redis that is away is logged once a minute, not once a cache call (webcare.cache.CacheAwayLog on
+the logger django-redis writes to, as settings.LOGGING configures it)."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+
+from tests.conftest import cache_away
+
+
+@pytest.fixture
+def away_log(settings):
+    cache_away(settings)
+    (found,) = [f for f in logging.getLogger("webcare.cache").filters if type(f).__name__ == "CacheAwayLog"]
+    seconds = found.seconds
+    found._logged_at, found._held = None, 0  # as a process starts
+    yield found
+    found._logged_at, found._held, found.seconds = None, 0, seconds
+
+
+def cache_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "webcare.cache"]
+
+
+def test_a_minute_of_failed_cache_calls_is_one_line_with_its_traceback(away_log, caplog):
+    with caplog.at_level(logging.WARNING):
+        for n in range(30):
+            assert cache.get(f"key-{n}") is None  # answered as a miss, as ever
+
+    (line,) = cache_lines(caplog)
+    assert line.exc_info is not None  # the first says why
+
+
+def test_the_next_line_after_the_minute_counts_what_was_left_out(away_log, caplog):
+    with caplog.at_level(logging.WARNING):
+        for n in range(5):
+            cache.set(f"key-{n}", n)
+        away_log.seconds = 0.0  # the minute is over
+        cache.get("key-0")
+
+    first, later = cache_lines(caplog)
+    assert "and 4 more like it" in later.getMessage()
+    assert "more like it" not in first.getMessage()
