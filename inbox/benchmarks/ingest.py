@@ -13,9 +13,8 @@ import time
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ..incoming import IncomingMessage
@@ -23,6 +22,7 @@ from ..models import Account, Contact, Conversation, Event, Message
 from ..services.ingest import messages_ingest
 from ..workflow import TODO_STATES
 from .data import TEXTS, chunks
+from .timing import counted_statements
 
 PAGE = 100
 
@@ -127,11 +127,11 @@ def measure(account: Account, items: list[IncomingMessage], *, per_conversation:
     opened = ingest_queries = 0
     for number, page in enumerate(chunks(items, PAGE)):
         before = _newest_ids()  # untimed
-        with CaptureQueriesContext(connection) as queries:
+        with counted_statements() as statements:
             started = time.perf_counter()
             result = messages_ingest(account_id=account.pk, items=page, cursor=f"bench-{number}")
             elapsed += time.perf_counter() - started
-        ingest_queries += len(queries)
+        ingest_queries += statements[0]
         opened += result.conversations_opened
         raw_elapsed += _raw_insert(account, before, number)
     return IngestFigures(

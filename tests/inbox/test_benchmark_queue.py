@@ -78,3 +78,14 @@ def test_the_raw_insert_writes_back_every_row_the_real_path_wrote():
     assert figures.conversations_opened > 0 and opened.count() > figures.conversations_opened
     assert ConversationTally.objects.filter(conversation__in=opened).count() == opened.count()
     assert ConversationTriage.objects.filter(conversation__in=opened).count() == opened.count()
+
+
+@pytest.mark.django_db
+def test_statements_are_counted_once_djangos_query_log_is_full():
+    """The ingest run fills the query log (it keeps the last 9,000): counts taken after it must
+    still see every statement."""
+    from django.db import connection
+
+    connection.queries_log.extend({"sql": "SELECT 1", "time": "0"} for _ in range(connection.queries_limit))
+
+    assert timing.query_count(lambda: (list(Conversation.objects.all()), Conversation.objects.count())) == 2
