@@ -75,14 +75,11 @@ def _options(field: str, value, *, uncertain: bool) -> list[tuple]:
     """The choices to correct a field with, as (value, label, selected): the current value selected,
     compared as text (a form posts text), none while the guess is too unsure to show."""
     current = "" if value is None else str(value)
-    return [
-        (
-            "" if code is None else code,
-            str(label),
-            not uncertain and ("" if code is None else str(code)) == current,
-        )
-        for code, label in field_choices(field)
-    ]
+    options = []
+    for code, label in field_choices(field):
+        posted = "" if code is None else code
+        options.append((posted, str(label), not uncertain and str(posted) == current))
+    return options
 
 
 def triage_for(conversation: Conversation) -> ConversationTriage | None:

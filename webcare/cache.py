@@ -43,7 +43,7 @@ def release() -> str:
 class CacheAwayLog(logging.Filter):
     """On the cache's logger: django-redis logs every call that failed while Redis is away, each with
     its traceback, and a page makes several, so a minute away wrote thousands of them. The first is
-    let through; the rest of `seconds` are counted, and the first after them says how many there were."""
+    let through; those in the `seconds` after it are counted, and the next one logged says how many."""
 
     def __init__(self, seconds: float = 60.0):
         super().__init__()
@@ -60,6 +60,6 @@ class CacheAwayLog(logging.Filter):
                 return False
             held, self._held, self._logged_at = self._held, 0, now
         if held:
-            record.msg = f"{record.getMessage()} (and {held} more like it in the {self.seconds:.0f} s before)"
+            record.msg = f"{record.getMessage()} (and {held} more like it since the last one logged)"
             record.args = ()
         return True
