@@ -6,22 +6,19 @@ import logging
 import pytest
 from django.core.cache import cache
 
-from tests.conftest import cache_away
+from tests.conftest import cache_away, cache_away_log_filters
 
 
 @pytest.fixture
 def away_log(settings):
-    """The cache logger's filters, as a process starts (logging configured again, as some tests
-    do, adds one more: dictConfig keeps a logger's filters)."""
+    """The cache logger's filters, at the start of an outage."""
     cache_away(settings)
-    found = [f for f in logging.getLogger("webcare.cache").filters if type(f).__name__ == "CacheAwayLog"]
+    found = cache_away_log_filters()
     assert found
-    before = [(f.seconds, f._logged_at, f._held) for f in found]
-    for f in found:
-        f._logged_at, f._held = None, 0
+    seconds = [f.seconds for f in found]
     yield found
-    for f, (seconds, logged_at, held) in zip(found, before, strict=True):
-        f.seconds, f._logged_at, f._held = seconds, logged_at, held
+    for f, before in zip(found, seconds, strict=True):
+        f.seconds = before
 
 
 def cache_lines(caplog) -> list[logging.LogRecord]:
